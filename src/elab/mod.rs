@@ -1,0 +1,133 @@
+//! Elaboration: AST → flat circuit description.
+//!
+//! Resolves `.param` expressions, flattens `.subckt` instances (nodes `x1.n1`, ngspice's
+//! instance names), numbers nodes, binds `.model` cards, and hands every element to the
+//! device registry as a generic [`Instance`].
+
+use crate::error::Span;
+
+/// Index of a node in [`Flat::nodes`]; 0 is ground.
+pub type NodeId = usize;
+
+/// An evaluated positional argument of an element line, after its nodes.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Arg {
+    /// A number (parameters and expressions already evaluated, suffixes applied).
+    Num(f64),
+    /// A bare word (`dc`, `ac`, a model or source name), lower case.
+    Word(String),
+    /// A function-like group: `pulse(0 1 1n 1n 1n 5n 10n)`, `pwl(...)`, `sin(...)`.
+    /// Numbers are evaluated; `r=` and other key=value pairs inside are in `params`.
+    Call {
+        name: String,
+        args: Vec<f64>,
+        params: Vec<(String, f64)>,
+    },
+    /// An expression kept unevaluated for devices that evaluate it themselves (B sources:
+    /// `v={...}` / `i=...`): parameters in scope are already substituted by their values,
+    /// node names in `v()` are flattened (`x1.n1`), source names in `i()` likewise.
+    Expr(crate::netlist::expr::Expr),
+}
+
+/// A bound `.model` card.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ModelCard {
+    /// Model name, lower case.
+    pub name: String,
+    /// Model type as written (`d`, `nmos`, `pmos`, `sw`, `comparator`, `mtj`, `racetrack`), lower case.
+    pub kind: String,
+    /// Evaluated numeric parameters (lower-case names) with their spans.
+    pub params: Vec<crate::devices::param::Given>,
+    /// Word- or string-valued parameters (`state=micromagnetic`, `problem="x.toml"`):
+    /// (lower-case name, value as written without quotes, span).
+    pub words: Vec<(String, String, Span)>,
+    pub span: Span,
+}
+
+/// One element of the flattened circuit.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Instance {
+    /// Flattened name, lower case (`r1`, or inside subcircuits ngspice's form).
+    pub name: String,
+    /// The element letter, lower case.
+    pub letter: char,
+    /// Node ids, in the order written.
+    pub nodes: Vec<NodeId>,
+    /// Positional arguments after the nodes (and after the model name, if any).
+    pub args: Vec<Arg>,
+    /// `key=value` instance parameters, evaluated, lower-case keys.
+    pub params: Vec<crate::devices::param::Given>,
+    /// Word- or string-valued instance parameters (name, value, span).
+    pub words: Vec<(String, String, Span)>,
+    /// The `.model` card this instance names, if any.
+    pub model: Option<ModelCard>,
+    /// Where the element was written (for subcircuit elements: the line inside the `.subckt`).
+    pub span: Span,
+}
+
+/// One sweep of a `.dc` analysis (the first is the inner loop, as in SPICE).
+#[derive(Debug, Clone, PartialEq)]
+pub struct DcSweep {
+    /// Source (or resistor) name, flattened, lower case.
+    pub source: String,
+    pub start: f64,
+    pub stop: f64,
+    pub step: f64,
+}
+
+/// An analysis request.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Analysis {
+    Op,
+    /// `.dc src1 start stop step [src2 start stop step]`: sweeps[0] is inner.
+    Dc { sweeps: Vec<DcSweep> },
+    /// `.tran tstep tstop [tstart [tmax]] [uic]`.
+    Tran {
+        tstep: f64,
+        tstop: f64,
+        tstart: f64,
+        tmax: Option<f64>,
+        uic: bool,
+    },
+}
+
+/// A `.options` entry: `reltol=1e-4` → Num; `method=gear` → Word.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OptionEntry {
+    pub name: String,
+    pub value: Arg,
+    pub span: Span,
+}
+
+/// The elaborated, flat circuit description: what the device registry and the engine take.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Flat {
+    /// Title line.
+    pub title: String,
+    /// Node names by id; `nodes[0]` is ground (`0`; `gnd` maps to it).
+    pub nodes: Vec<String>,
+    /// Every element, subcircuits flattened.
+    pub instances: Vec<Instance>,
+    /// Analyses in netlist order.
+    pub analyses: Vec<Analysis>,
+    /// `.options` entries in order (later ones win).
+    pub options: Vec<OptionEntry>,
+    /// `.ic v(node)=value` entries.
+    pub ics: Vec<(NodeId, f64)>,
+    /// Signals named by `.save`/`.print`/`.probe`, normalised (`v(out)`, `i(v1)`,
+    /// `v(a,b)` kept as written); empty = save everything.
+    pub saves: Vec<String>,
+    /// Resolved top-level parameters (after `--param` overrides).
+    pub params: Vec<(String, f64)>,
+}
+
+impl Flat {
+    /// Node id of `name` (case-insensitive; `gnd` is ground).
+    pub fn node(&self, name: &str) -> Option<NodeId> {
+        let n = name.to_ascii_lowercase();
+        if n == "gnd" {
+            return Some(0);
+        }
+        self.nodes.iter().position(|x| *x == n)
+    }
+}

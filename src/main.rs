@@ -1,0 +1,23 @@
+use clap::Parser;
+use spinspice::cli::{Cli, Command};
+
+fn main() {
+    let cli = Cli::parse();
+    let result: spinspice::Result<()> = match &cli.command {
+        Command::Run(_)
+        | Command::Check(_)
+        | Command::Mag(_)
+        | Command::Fit(_)
+        | Command::Train(_)
+        | Command::Eval(_)
+        | Command::Crossbar(_)
+        | Command::Params(_)
+        | Command::Data(_) => Err(spinspice::Error::Usage(
+            "this subcommand is not implemented yet".into(),
+        )),
+    };
+    if let Err(e) = result {
+        eprintln!("{e}");
+        std::process::exit(e.exit_code());
+    }
+}
