@@ -27,7 +27,8 @@
 //!   so numerical noise around zero does not churn the snapshot.
 //! * Events (optional): for each (signal, threshold), every crossing found on the full
 //!   resolution waveform (see [`crate::wave::crossings_edges`]), `rise` or `fall` with its
-//!   interpolated scale value, or `(none)`.
+//!   interpolated scale value, or `(none)`. A crossing time below `10^-digits` times the
+//!   scale's largest magnitude prints as `0`.
 //!
 //! Numbers are C-style `d.ddde±XX` with `digits` significant digits, or `0`.
 //!
@@ -127,6 +128,10 @@ pub fn snapshot(w: &Waveforms, spec: &SnapshotSpec) -> Result<String> {
         let s = lookup(w, name)?;
         out.push_str(&format!("events: {} crosses {}\n", s.name, fmt_sig(*th, d)));
         let ev = crossings_edges(&w.scale.values, &s.values, *th);
+        // A crossing at the scale's zero (a sweep through 0 V) is found at ±1e-30 or so,
+        // depending on noise: flatten like grid values, relative to the scale's extent.
+        let floor =
+            w.scale.values.iter().fold(0.0f64, |m, v| m.max(v.abs())) * 10f64.powi(-(d as i32));
         if ev.is_empty() {
             out.push_str("  (none)\n");
         }
@@ -135,6 +140,7 @@ pub fn snapshot(w: &Waveforms, spec: &SnapshotSpec) -> Result<String> {
                 Edge::Rising => "rise",
                 Edge::Falling => "fall",
             };
+            let t = if t.abs() < floor { 0.0 } else { t };
             out.push_str(&format!("  {kind} {}\n", fmt_sig(t, d)));
         }
     }
@@ -175,7 +181,10 @@ fn grid_section(
             ))
         }
     };
-    if start < lo || stop > hi {
+    // Sweeps accumulate rounding (ngspice's last point of -1..1 step 0.1 is
+    // 0.9999999999999998): grid ends within 1e-9 of the range width count as inside.
+    let eps = (hi - lo).abs() * 1e-9;
+    if start < lo - eps || stop > hi + eps {
         return Err(Error::Usage(format!(
             "snapshot: grid {start}..{stop} lies outside the data's {} range {lo}..{hi}",
             w.scale.name
@@ -197,7 +206,7 @@ fn grid_section(
         .map(|s| {
             points
                 .iter()
-                .map(|&p| interp(x, &s.values, p).unwrap_or(f64::NAN))
+                .map(|&p| interp(x, &s.values, p.clamp(lo, hi)).unwrap_or(f64::NAN))
                 .collect()
         })
         .collect();
