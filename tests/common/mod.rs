@@ -169,7 +169,7 @@ pub fn compare(ours: &Waveforms, reference: &Waveforms) -> Result<Vec<SignalErro
             };
             let err = (ov - rv).abs();
             worst.points += 1;
-            if err > worst.max_abs || err.is_nan() {
+            if worst.points == 1 || err > worst.max_abs || err.is_nan() {
                 worst.max_abs = if err.is_nan() { f64::INFINITY } else { err };
                 worst.at = x;
                 worst.ours = ov;
