@@ -21,6 +21,7 @@ pub mod netlist;
 pub mod neuron;
 #[cfg(feature = "snn")]
 pub mod snn;
+pub mod units;
 pub mod wave;
 
 pub use error::{Error, Result};

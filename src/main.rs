@@ -4,8 +4,8 @@ use spinspice::cli::{Cli, Command};
 fn main() {
     let cli = Cli::parse();
     let result: spinspice::Result<()> = match &cli.command {
+        Command::Check(a) => spinspice::elab::cli::run(a),
         Command::Run(_)
-        | Command::Check(_)
         | Command::Mag(_)
         | Command::Fit(_)
         | Command::Train(_)
