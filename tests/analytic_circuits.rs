@@ -90,6 +90,7 @@ fn rc_charging_matches_the_exponential() {
     // 0.2 % of the 1 V swing (ngspice shows the same order on this circuit).
     for m in ["trap", "gear"] {
         let e = rc_error(m);
+        eprintln!("rc {m}: max error {e:.3e}");
         assert!(e < 2e-3, "{m}: max error {e}");
     }
 }
@@ -134,6 +135,7 @@ fn lc_oscillation_period() {
         "trap period {p_trap} vs {exact}"
     );
     let (p_gear, _) = lc("gear");
+    eprintln!("lc period: trap {p_trap:.6e}, gear {p_gear:.6e}, exact {exact:.6e}");
     assert!(
         (p_gear - exact).abs() / exact < 3e-3,
         "gear period {p_gear} vs {exact}"
@@ -147,6 +149,7 @@ fn trap_preserves_lc_energy_gear_damps_it() {
     // the step-control tolerance, Gear loses measurably more.
     let (_, a_trap) = lc("trap");
     let (_, a_gear) = lc("gear");
+    eprintln!("lc amplitude after 5 periods: trap {a_trap:.6}, gear {a_gear:.6}");
     assert!((a_trap - 1.0).abs() < 5e-3, "trap amplitude {a_trap}");
     assert!(
         a_gear < a_trap - 1e-3,

@@ -351,9 +351,9 @@ fn transient_non_convergence_names_time_node_and_device() {
     let e = c.tran(&spec, &mut Silent).unwrap_err();
     let s = e.to_string();
     // The element turns hostile at 1 ns: the step is cut until it falls below the minimum
-    // (1e-11 * maxstep = 1e-21 s) just after 1 ns.
+    // (1e-11 * maxstep = 1e-11 * min(tstep, tstop/50) = 4e-22 s) just after 1 ns.
     assert!(s.starts_with("transient failed at time 1.0000"), "{s}");
-    assert!(s.contains("is below the minimum 1.000e-21 s"), "{s}");
+    assert!(s.contains("is below the minimum 4.000e-22 s"), "{s}");
     assert!(
         s.contains("largest Newton update: v(a) (attached to r1, xbad)"),
         "{s}"
