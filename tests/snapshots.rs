@@ -43,7 +43,6 @@ fn controlled_reference_snapshot() {
 /// spinspice's own RC transient, same view as `rc_reference_snapshot` (the numbers
 /// should agree with ngspice's to the 4 digits shown; the title is the netlist's).
 #[test]
-#[ignore = "needs the circuit engine (h/engine) merged into main"]
 fn spinspice_rc_pulse_snapshot() {
     let w = common::simulate_reference("rc_pulse");
     let spec = SnapshotSpec {
@@ -58,7 +57,6 @@ fn spinspice_rc_pulse_snapshot() {
 /// spinspice's series RLC ringing: v(out) and the inductor current on a 0.5 ns grid, and
 /// every crossing of the 1 V final value.
 #[test]
-#[ignore = "needs the circuit engine (h/engine) merged into main"]
 fn spinspice_rlc_series_snapshot() {
     let w = common::simulate_reference("rlc_series");
     let spec = SnapshotSpec {
@@ -72,7 +70,6 @@ fn spinspice_rlc_series_snapshot() {
 
 /// spinspice's DC sweep of the controlled sources.
 #[test]
-#[ignore = "needs the circuit engine (h/engine) merged into main"]
 fn spinspice_controlled_snapshot() {
     let w = common::simulate_reference("controlled");
     let spec = SnapshotSpec {
