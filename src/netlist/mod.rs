@@ -14,6 +14,9 @@ pub mod source;
 
 pub use ast::Ast;
 
+#[cfg(test)]
+mod tests;
+
 use std::path::Path;
 
 use crate::error::Result;

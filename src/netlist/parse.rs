@@ -8,7 +8,7 @@ use crate::error::{Error, Result, Span};
 /// Dot-commands ngspice has that spinspice does not (yet).
 const UNSUPPORTED: &[&str] = &[
     ".ac", ".noise", ".tf", ".sens", ".pz", ".four", ".disto", ".meas", ".measure", ".func",
-    ".csparam", ".nodeset", ".pss", ".sp", ".width", ".plot", ".if", ".else", ".endif",
+    ".csparam", ".nodeset", ".pss", ".sp", ".width", ".if", ".else", ".endif",
 ];
 
 /// An expression error at `offset` of the inside of `tok`, as a diagnostic.
@@ -427,7 +427,7 @@ pub fn parse_lines(title: String, lines: Vec<Line>) -> Result<Ast> {
             }
             ".dc" => StmtKind::Dc(fields(toks, &mut i, false, &[])?),
             ".tran" => StmtKind::Tran(fields(toks, &mut i, false, &[])?),
-            ".save" | ".print" | ".probe" => {
+            ".save" | ".print" | ".probe" | ".plot" => {
                 StmtKind::Save(head.clone(), fields(toks, &mut i, false, &[])?)
             }
             ".global" => StmtKind::Global(fields(toks, &mut i, false, &[])?),
@@ -449,7 +449,7 @@ pub fn parse_lines(title: String, lines: Vec<Line>) -> Result<Ast> {
                     format!("`{h}` is not supported (yet)"),
                     Some(
                         "supported: .param .subckt .ends .model .include .lib .ic .options \
-                         .op .dc .tran .save .print .probe .global .temp .end"
+                         .op .dc .tran .save .print .plot .probe .global .temp .end"
                             .into(),
                     ),
                 ))
@@ -460,7 +460,7 @@ pub fn parse_lines(title: String, lines: Vec<Line>) -> Result<Ast> {
                     format!("unknown dot-command `{h}`"),
                     Some(
                         "supported: .param .subckt .ends .model .include .lib .ic .options \
-                         .op .dc .tran .save .print .probe .global .temp .end"
+                         .op .dc .tran .save .print .plot .probe .global .temp .end"
                             .into(),
                     ),
                 ))
