@@ -6,9 +6,14 @@ use super::{elaborate, parse_override, Analysis, Flat};
 use crate::cli::CheckArgs;
 use crate::error::Result;
 
-/// `x` with at most 6 significant digits, trailing zeros dropped (`2e-5`, `1.5e3`).
+/// `x` with at most 6 significant digits: plain between 1e-3 and 1e6 (`0.25`, `1500`),
+/// else exponent form with trailing zeros dropped (`2e-5`).
 fn short(x: f64) -> String {
     let s = format!("{x:.5e}");
+    let rounded: f64 = s.parse().unwrap_or(x);
+    if rounded == 0.0 || (1e-3..1e6).contains(&rounded.abs()) {
+        return format!("{rounded}");
+    }
     match s.split_once('e') {
         Some((m, e)) => {
             let m = if m.contains('.') {

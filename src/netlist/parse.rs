@@ -5,6 +5,9 @@ use super::expr::parse_expr;
 use super::lex::{Line, TokKind, Token};
 use crate::error::{Error, Result, Span};
 
+/// Deepest nesting of `.subckt` definitions accepted.
+pub const MAX_SUBCKT_NESTING: usize = 64;
+
 /// Dot-commands ngspice has that spinspice does not (yet).
 const UNSUPPORTED: &[&str] = &[
     ".ac", ".noise", ".tf", ".sens", ".pz", ".four", ".disto", ".meas", ".measure", ".func",
@@ -339,6 +342,15 @@ pub fn parse_lines(title: String, lines: Vec<Line>) -> Result<Ast> {
                 }
                 let fs = fields(toks, &mut i, false, &[])?;
                 let defaults = only_assigns(fs, "subcircuit parameters")?;
+                if stack.len() >= MAX_SUBCKT_NESTING {
+                    return Err(Error::at(
+                        span,
+                        format!(
+                            "subcircuit definitions nested more than {MAX_SUBCKT_NESTING} deep"
+                        ),
+                        Some("close definitions with `.ends`".into()),
+                    ));
+                }
                 let sub = Subckt {
                     name: name_tok.lower(),
                     ports,

@@ -109,3 +109,25 @@ fn spans_point_into_continuation_lines() {
         .to_string();
     assert!(e.starts_with("t.cir:3:7: error: bad expression"), "{e}");
 }
+
+#[test]
+fn hostile_nesting_is_an_error_not_a_crash() {
+    let mut text = String::from("deep\n");
+    for k in 0..100 {
+        text.push_str(&format!(".subckt s{k} a\n"));
+    }
+    let e = parse_str(&text, "t.cir").unwrap_err().to_string();
+    assert!(e.contains("nested more than 64 deep"), "{e}");
+    let deep = format!("p\n.param a={}1{}\n", "(".repeat(5000), ")".repeat(5000));
+    let e = parse_str(&deep, "t.cir").unwrap_err().to_string();
+    assert!(e.contains("levels deep"), "{e}");
+    // A long flat chain of subcircuits, each instantiating the next.
+    let mut chain = String::from("chain\nX0 n s0\n");
+    for k in 0..300 {
+        chain.push_str(&format!(".subckt s{k} a\nX1 a s{}\n.ends\n", k + 1));
+    }
+    chain.push_str(".subckt s300 a\nR1 a 0 1\n.ends\n");
+    let ast = parse_str(&chain, "t.cir").expect("parses");
+    let e = crate::elab::elaborate(&ast, &[]).unwrap_err().to_string();
+    assert!(e.contains("nested more than 256 deep"), "{e}");
+}
