@@ -4,9 +4,9 @@ use spinspice::cli::{Cli, Command};
 fn main() {
     let cli = Cli::parse();
     let result: spinspice::Result<()> = match &cli.command {
+        Command::Check(a) => spinspice::elab::cli::run(a),
         Command::Params(a) => spinspice::devices::registry::params_cli(a),
         Command::Run(_)
-        | Command::Check(_)
         | Command::Mag(_)
         | Command::Fit(_)
         | Command::Train(_)
