@@ -4,7 +4,9 @@
 //! coordinate model (Thiaville et al. 2012).
 
 use spinspice::micromag::observe;
-use spinspice::micromag::{DemagMode, Effects, Material, Mesh, Shape, Simulation, System, GAMMA_LL, HBAR, QE};
+use spinspice::micromag::{
+    DemagMode, Effects, Material, Mesh, Shape, Simulation, System, GAMMA_LL, HBAR, QE,
+};
 use std::f64::consts::PI;
 
 const A: f64 = 1.5e-11;
@@ -31,7 +33,10 @@ fn track_with(d: f64, alpha: f64, theta_sh: f64, nx: usize, dx: f64) -> Simulati
         ..Material::default()
     };
     let sys = System::single(mesh, &Shape::Everything, mat).unwrap();
-    let eff = Effects { demag: DemagMode::Off, ..Effects::default() };
+    let eff = Effects {
+        demag: DemagMode::Off,
+        ..Effects::default()
+    };
     Simulation::new(sys, eff).unwrap()
 }
 
@@ -70,7 +75,9 @@ fn bloch_wall_width_and_energy() {
     let (sigma, width) = wall_energy(0.0);
     let s0 = 4.0 * (A * KEFF).sqrt();
     let d0 = (A / KEFF).sqrt();
-    eprintln!("Bloch wall: sigma {sigma:.6e} (theory {s0:.6e}), Delta {width:.4e} (theory {d0:.4e})");
+    eprintln!(
+        "Bloch wall: sigma {sigma:.6e} (theory {s0:.6e}), Delta {width:.4e} (theory {d0:.4e})"
+    );
     assert!((sigma / s0 - 1.0).abs() < 5e-3, "sigma {sigma} vs {s0}");
     assert!((width / d0 - 1.0).abs() < 5e-3, "Delta {width} vs {d0}");
 }
@@ -86,8 +93,14 @@ fn neel_wall_energy_includes_dmi() {
     let s0 = 4.0 * (A * KEFF).sqrt();
     let expected = s0 - PI * d;
     eprintln!("Néel wall: sigma {sigma:.6e} (theory {expected:.6e}), Delta {width:.4e}");
-    assert!((sigma - expected).abs() < 5e-3 * s0, "sigma {sigma} vs {expected}");
-    assert!((width / (A / KEFF).sqrt() - 1.0).abs() < 5e-3, "Delta {width}");
+    assert!(
+        (sigma - expected).abs() < 5e-3 * s0,
+        "sigma {sigma} vs {expected}"
+    );
+    assert!(
+        (width / (A / KEFF).sqrt() - 1.0).abs() < 5e-3,
+        "Delta {width}"
+    );
 }
 
 #[test]
@@ -109,8 +122,14 @@ fn dmi_edge_canting_matches_boundary_condition() {
     let left = 1.5 * m[0][0] - 0.5 * m[1][0];
     let right = 1.5 * m[NX - 1][0] - 0.5 * m[NX - 2][0];
     eprintln!("edge canting: left {left:.5}, right {right:.5}, theory {expected:.5}");
-    assert!((left.abs() / expected - 1.0).abs() < 2e-2, "left {left} vs {expected}");
-    assert!((right.abs() / expected - 1.0).abs() < 2e-2, "right {right} vs {expected}");
+    assert!(
+        (left.abs() / expected - 1.0).abs() < 2e-2,
+        "left {left} vs {expected}"
+    );
+    assert!(
+        (right.abs() / expected - 1.0).abs() < 2e-2,
+        "right {right} vs {expected}"
+    );
     // Opposite signs at the two ends (the chirality is fixed by D, the normals are opposite).
     assert!(left * right < 0.0);
 }
@@ -152,5 +171,8 @@ fn sot_driven_neel_wall_velocity_matches_1d_model() {
     // effective field -(pi/2) B_SH z expands the down domain: the wall moves to -x.
     eprintln!("SOT wall velocity {v:.4} m/s, 1D model {v1d:.4} m/s");
     assert!(v < 0.0, "wall velocity {v} m/s should be negative");
-    assert!((v.abs() / v1d - 1.0).abs() < 1e-2, "v = {v} m/s, 1D model {v1d} m/s");
+    assert!(
+        (v.abs() / v1d - 1.0).abs() < 1e-2,
+        "v = {v} m/s, 1D model {v1d} m/s"
+    );
 }

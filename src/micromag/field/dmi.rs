@@ -37,53 +37,56 @@ impl FieldTerm for InterfacialDmi {
         let [nx, ny, _] = sys.mesh.n;
         let [dx, dy, _] = sys.mesh.cell;
         let (ms, layer, dind) = (&sys.ms, &sys.layer, &sys.dind);
-        h.par_chunks_mut(nx).enumerate().with_min_len(16).for_each(|(row, hrow)| {
-            let j = row % ny;
-            let base = row * nx;
-            for (i, hc) in hrow.iter_mut().enumerate() {
-                let c = base + i;
-                if ms[c] == 0.0 {
-                    continue;
-                }
-                let l = layer[c];
-                let d0 = dind[c];
-                // Sum of D_ij / d * m_j x (z x r_ij): for r = +x, z x r = +y and
-                // m x y = (-m_z, 0, m_x); for r = +y, z x r = -x and m x (-x) = (0, -m_z, m_y).
-                let mut s = [0.0; 3];
-                let mut link = |cn: usize, sign: f64, along_x: bool, d: f64| {
-                    if layer[cn] != l {
-                        return;
+        h.par_chunks_mut(nx)
+            .enumerate()
+            .with_min_len(16)
+            .for_each(|(row, hrow)| {
+                let j = row % ny;
+                let base = row * nx;
+                for (i, hc) in hrow.iter_mut().enumerate() {
+                    let c = base + i;
+                    if ms[c] == 0.0 {
+                        continue;
                     }
-                    let dij = 0.5 * (d0 + dind[cn]) * sign / d;
-                    if dij == 0.0 {
-                        return;
+                    let l = layer[c];
+                    let d0 = dind[c];
+                    // Sum of D_ij / d * m_j x (z x r_ij): for r = +x, z x r = +y and
+                    // m x y = (-m_z, 0, m_x); for r = +y, z x r = -x and m x (-x) = (0, -m_z, m_y).
+                    let mut s = [0.0; 3];
+                    let mut link = |cn: usize, sign: f64, along_x: bool, d: f64| {
+                        if layer[cn] != l {
+                            return;
+                        }
+                        let dij = 0.5 * (d0 + dind[cn]) * sign / d;
+                        if dij == 0.0 {
+                            return;
+                        }
+                        let mj = m[cn];
+                        if along_x {
+                            s[0] -= dij * mj[2];
+                            s[2] += dij * mj[0];
+                        } else {
+                            s[1] -= dij * mj[2];
+                            s[2] += dij * mj[1];
+                        }
+                    };
+                    if i + 1 < nx {
+                        link(c + 1, 1.0, true, dx);
                     }
-                    let mj = m[cn];
-                    if along_x {
-                        s[0] -= dij * mj[2];
-                        s[2] += dij * mj[0];
-                    } else {
-                        s[1] -= dij * mj[2];
-                        s[2] += dij * mj[1];
+                    if i > 0 {
+                        link(c - 1, -1.0, true, dx);
                     }
-                };
-                if i + 1 < nx {
-                    link(c + 1, 1.0, true, dx);
+                    if j + 1 < ny {
+                        link(c + nx, 1.0, false, dy);
+                    }
+                    if j > 0 {
+                        link(c - nx, -1.0, false, dy);
+                    }
+                    let k = -1.0 / (MU0 * ms[c]);
+                    hc[0] += k * s[0];
+                    hc[1] += k * s[1];
+                    hc[2] += k * s[2];
                 }
-                if i > 0 {
-                    link(c - 1, -1.0, true, dx);
-                }
-                if j + 1 < ny {
-                    link(c + nx, 1.0, false, dy);
-                }
-                if j > 0 {
-                    link(c - nx, -1.0, false, dy);
-                }
-                let k = -1.0 / (MU0 * ms[c]);
-                hc[0] += k * s[0];
-                hc[1] += k * s[1];
-                hc[2] += k * s[2];
-            }
-        });
+            });
     }
 }
