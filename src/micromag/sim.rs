@@ -24,6 +24,18 @@ pub enum CurrentDrive {
     Fixed(V3),
     /// A density given as a function of time (a pulse train, ...).
     Waveform(Arc<dyn Fn(f64) -> V3 + Send + Sync>),
+    /// A periodic train of rectangular pulses: `j` during `[start + n period,
+    /// start + n period + width)`, zero otherwise. The steppers land exactly on every edge.
+    Pulses {
+        /// Density during a pulse (A/m^2).
+        j: V3,
+        /// Rising edge of the first pulse (s).
+        start: f64,
+        /// Pulse width (s).
+        width: f64,
+        /// Period (s).
+        period: f64,
+    },
 }
 
 impl CurrentDrive {
@@ -33,6 +45,45 @@ impl CurrentDrive {
             CurrentDrive::None => [0.0; 3],
             CurrentDrive::Fixed(j) => *j,
             CurrentDrive::Waveform(f) => f(t),
+            CurrentDrive::Pulses {
+                j,
+                start,
+                width,
+                period,
+            } => {
+                if t < *start {
+                    return [0.0; 3];
+                }
+                if (t - start).rem_euclid(*period) < *width {
+                    *j
+                } else {
+                    [0.0; 3]
+                }
+            }
+        }
+    }
+
+    /// The first discontinuity strictly after `t` (pulse edges), if any.
+    pub fn next_edge(&self, t: f64) -> Option<f64> {
+        match self {
+            CurrentDrive::Pulses {
+                start,
+                width,
+                period,
+                ..
+            } => {
+                if t < *start {
+                    return Some(*start);
+                }
+                let n = ((t - start) / period).floor();
+                let t0 = start + n * period;
+                // Tolerance: an edge within 1e-6 of a period of t counts as passed.
+                let eps = 1e-6 * period;
+                [t0 + width, t0 + period, t0 + period + width]
+                    .into_iter()
+                    .find(|e| *e > t + eps)
+            }
+            _ => None,
         }
     }
 }
@@ -43,6 +94,15 @@ impl std::fmt::Debug for CurrentDrive {
             CurrentDrive::None => write!(f, "None"),
             CurrentDrive::Fixed(j) => write!(f, "Fixed({j:?})"),
             CurrentDrive::Waveform(_) => write!(f, "Waveform(..)"),
+            CurrentDrive::Pulses {
+                j,
+                start,
+                width,
+                period,
+            } => write!(
+                f,
+                "Pulses({j:?}, start {start}, width {width}, period {period})"
+            ),
         }
     }
 }
@@ -340,6 +400,23 @@ impl Simulation {
         self.eq.drive = CurrentDrive::Waveform(Arc::new(f));
         self.fsal = false;
     }
+    /// Drive the current density by a periodic pulse train (see [`CurrentDrive::Pulses`]);
+    /// `advance`/`advance_to` land on every edge.
+    pub fn set_current_pulses(&mut self, j: V3, start: f64, width: f64, period: f64) -> Result<()> {
+        if !(start.is_finite() && width > 0.0 && period >= width && period.is_finite()) {
+            return Err(Error::Usage(format!(
+                "pulse train needs 0 < width <= period and a finite start (got start {start}, width {width}, period {period})"
+            )));
+        }
+        self.eq.drive = CurrentDrive::Pulses {
+            j,
+            start,
+            width,
+            period,
+        };
+        self.fsal = false;
+        Ok(())
+    }
     /// The current density at the present time.
     pub fn current_density(&self) -> V3 {
         self.eq.drive.at(self.t)
@@ -509,7 +586,16 @@ impl Simulation {
         // Residuals below this are rounding of the landing step, not time left to simulate.
         let tol = (t_end.abs() * 1e-12).max(1e-24);
         while t_end - self.t > tol {
-            self.step_at_most(t_end - self.t)?;
+            let stop = match self.eq.drive.next_edge(self.t) {
+                Some(e) if e < t_end => e,
+                _ => t_end,
+            };
+            self.step_at_most(stop - self.t)?;
+            if (stop - self.t).abs() <= tol && stop < t_end {
+                // Landed on an edge: the derivative jumps, so FSAL's k1 is stale.
+                self.t = stop;
+                self.fsal = false;
+            }
         }
         if self.t < t_end {
             self.t = t_end;
@@ -611,5 +697,30 @@ impl Simulation {
     pub fn observables(&mut self) -> observe::Observables {
         let energies = self.energies();
         observe::Observables::measure(&self.eq.sys, &self.m, self.t, energies)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pulse_train_values_and_edges() {
+        let p = CurrentDrive::Pulses {
+            j: [1.0, 0.0, 0.0],
+            start: 1.0,
+            width: 0.5,
+            period: 2.0,
+        };
+        assert_eq!(p.at(0.9), [0.0; 3]);
+        assert_eq!(p.at(1.0), [1.0, 0.0, 0.0]);
+        assert_eq!(p.at(1.49), [1.0, 0.0, 0.0]);
+        assert_eq!(p.at(1.5), [0.0; 3]);
+        assert_eq!(p.at(3.2), [1.0, 0.0, 0.0]);
+        assert_eq!(p.next_edge(0.0), Some(1.0));
+        assert_eq!(p.next_edge(1.0), Some(1.5));
+        assert_eq!(p.next_edge(1.6), Some(3.0));
+        assert_eq!(p.next_edge(3.0), Some(3.5));
+        assert_eq!(CurrentDrive::Fixed([1.0; 3]).next_edge(0.0), None);
     }
 }
