@@ -5,6 +5,8 @@
 //! Writers: ngspice raw (ASCII and binary), CSV, mumax3-style table, OVF 2.0, SVG, and the
 //! snapshot text format for `insta`. Every file is written atomically (temp file + rename).
 
+pub mod ovf;
+
 /// The physical kind of a signal (raw files need it; headers show it).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Unit {
