@@ -4,9 +4,9 @@ use spinspice::cli::{Cli, Command};
 fn main() {
     let cli = Cli::parse();
     let result: spinspice::Result<()> = match &cli.command {
+        Command::Mag(a) => spinspice::micromag::cli::run(a),
         Command::Run(_)
         | Command::Check(_)
-        | Command::Mag(_)
         | Command::Fit(_)
         | Command::Train(_)
         | Command::Eval(_)

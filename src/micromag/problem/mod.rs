@@ -41,10 +41,15 @@ use serde::Deserialize;
 
 use crate::error::{Error, Result, Span};
 
+mod build;
 pub mod geometry;
 pub mod initial;
 mod log;
+mod measure;
+pub mod run;
 pub mod table;
+
+pub use run::{Progress, RunOutput};
 
 /// A whole problem file.
 #[derive(Debug, Clone, Deserialize, PartialEq)]
