@@ -22,7 +22,15 @@
 //! Branch currents of voltage sources flow from the `+` node through the source to the `-`
 //! node (ngspice's convention: a source delivering power has a negative current).
 
+pub mod bsource;
+pub mod comparator;
+pub mod diode;
+pub mod mos1;
+pub mod nlutil;
 pub mod param;
+pub mod switch;
+#[cfg(test)]
+pub(crate) mod testutil;
 
 use crate::error::Span;
 
