@@ -42,7 +42,7 @@ pub const FUNCTIONS: &[(&str, usize)] = &[
     ("floor", 1),
     ("ceil", 1),
     ("int", 1),
-    ("min", 2),
+    ("min", 2), // or more
     ("max", 2),
     ("pow", 2),
     ("pwr", 2),
@@ -222,8 +222,13 @@ fn call(name: &str, a: &mut [Dual]) -> Dual {
         "ceil" => one(a, x.ceil(), 0.0),
         "int" => one(a, x.trunc(), 0.0),
         "min" | "max" => {
-            let pick_first = (name == "min") == (a[0].v <= a[1].v);
-            let k = if pick_first { 0 } else { 1 };
+            // Any number of arguments (at least two): the derivative of the one picked.
+            let mut k = 0;
+            for (j, d) in a.iter().enumerate().skip(1) {
+                if (name == "min" && d.v < a[k].v) || (name == "max" && d.v > a[k].v) {
+                    k = j;
+                }
+            }
             std::mem::replace(&mut a[k], Dual::constant(0.0, 0))
         }
         "pow" => {
@@ -379,7 +384,8 @@ pub fn compile(e: &Expr, flat: &Flat, refs: &mut Vec<Target>, span: &Span) -> Re
                     Some(format!("known functions: {}", names.join(", "))),
                 ));
             };
-            if args.len() != FUNCTIONS[k].1 {
+            let variadic = f == "min" || f == "max";
+            if args.len() != FUNCTIONS[k].1 && !(variadic && args.len() >= 2) {
                 return Err(err(
                     format!(
                         "`{f}` takes {} argument(s), got {}",
