@@ -145,6 +145,13 @@ proptest! {
     }
 
     #[test]
+    fn expressions_never_panic(text in "[a-z0-9 .+*/^(){}<>=!&|?:,_-]{0,80}") {
+        if let Ok(e) = spinspice::netlist::expr::parse_expr(&text) {
+            let _ = spinspice::netlist::expr::eval(&e, &|n| (n.len() == 1).then_some(0.5));
+        }
+    }
+
+    #[test]
     fn mutated_netlists_never_panic(
         seed in 0..SEEDS.len(),
         muts in proptest::collection::vec(mutation(), 1..6),

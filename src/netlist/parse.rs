@@ -109,6 +109,16 @@ fn fields(toks: &[Token], i: &mut usize, in_call: bool, rest_keys: &[&str]) -> R
             }
             TokKind::Word if next_is(TokKind::Eq) => {
                 let eq = *i + 1;
+                if !t
+                    .text
+                    .starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+                {
+                    return Err(Error::at(
+                        toks[eq].span.clone(),
+                        format!("unexpected `=` after `{}`", t.text),
+                        Some("parameters are written `name=value` with a name that starts with a letter".into()),
+                    ));
+                }
                 *i += 2;
                 let a = assign_value(toks, i, t.lower(), t.span.clone(), eq, rest_keys)?;
                 out.push(Field::Assign(a));
@@ -124,6 +134,19 @@ fn fields(toks: &[Token], i: &mut usize, in_call: bool, rest_keys: &[&str]) -> R
                         Some("add the closing `)`".into()),
                     ));
                 }
+                // The span covers `name(...)` when it sits on one line.
+                let mut call_span = t.span.clone();
+                let close = &toks[*i].span;
+                if close.line == t.span.line && close.file == t.span.file && close.col > t.span.col
+                {
+                    call_span.token = t
+                        .span
+                        .source_line
+                        .chars()
+                        .skip(t.span.col - 1)
+                        .take(close.col - t.span.col + 1)
+                        .collect();
+                }
                 *i += 1; // the `)`
                 let name = t.lower();
                 if toks.get(*i).is_some_and(|n| n.kind == TokKind::Eq) {
@@ -135,13 +158,13 @@ fn fields(toks: &[Token], i: &mut usize, in_call: bool, rest_keys: &[&str]) -> R
                     let key = format!("{name}({})", inner.join(","));
                     let eq = *i;
                     *i += 1;
-                    let a = assign_value(toks, i, key, t.span.clone(), eq, rest_keys)?;
+                    let a = assign_value(toks, i, key, call_span, eq, rest_keys)?;
                     out.push(Field::Assign(a));
                 } else {
                     out.push(Field::Call {
                         name,
                         args,
-                        span: t.span.clone(),
+                        span: call_span,
                     });
                 }
             }
