@@ -7,8 +7,8 @@ fn main() {
         Command::Check(a) => spinspice::elab::cli::run(a),
         Command::Params(a) => spinspice::devices::registry::params_cli(a),
         Command::Run(a) => spinspice::circuit::cli::run(a),
-        Command::Mag(_)
-        | Command::Fit(_)
+        Command::Mag(a) => spinspice::micromag::cli::run(a),
+        Command::Fit(_)
         | Command::Train(_)
         | Command::Eval(_)
         | Command::Crossbar(_)

@@ -5,7 +5,8 @@
 //! ...); every other instance by its letter's row in [`DEVICES`].
 
 use super::param::{render, ParamSpec};
-use super::{capacitor, controlled, inductor, isource, resistor, vsource, Device};
+use super::{bsource, capacitor, comparator, controlled, diode, inductor, isource, mos1, resistor};
+use super::{switch, vsource, Device};
 use crate::elab::{Flat, Instance};
 use crate::error::Error;
 
@@ -49,10 +50,17 @@ pub static DEVICES: &[Entry] = &[
     Entry { letter: 'g', name: "voltage-controlled current source", usage: "gname n+ n- nc+ nc- gm", ctor: controlled::build_g, params: controlled::G_PARAMS },
     Entry { letter: 'f', name: "current-controlled current source", usage: "fname n+ n- vname gain", ctor: controlled::build_f, params: controlled::F_PARAMS },
     Entry { letter: 'h', name: "current-controlled voltage source", usage: "hname n+ n- vname r", ctor: controlled::build_h, params: controlled::H_PARAMS },
+    Entry { letter: 'b', name: "behavioural source", usage: "bname n+ n- v={expr} | i={expr}", ctor: bsource::BSource::boxed, params: &[] },
 ];
 
 /// Devices by model-card type.
-pub static MODELS: &[ModelEntry] = &[];
+pub static MODELS: &[ModelEntry] = &[
+    ModelEntry { kind: "d", letters: &['d'], name: "diode", ctor: diode::Diode::boxed, params: diode::MODEL_PARAMS },
+    ModelEntry { kind: "nmos", letters: &['m'], name: "level-1 NMOS", ctor: mos1::Mos1::boxed, params: mos1::MODEL_PARAMS },
+    ModelEntry { kind: "pmos", letters: &['m'], name: "level-1 PMOS", ctor: mos1::Mos1::boxed, params: mos1::MODEL_PARAMS },
+    ModelEntry { kind: "sw", letters: &['s'], name: "voltage-controlled switch", ctor: switch::Switch::boxed, params: switch::MODEL_PARAMS },
+    ModelEntry { kind: "comparator", letters: &['a'], name: "behavioural comparator", ctor: comparator::Comparator::boxed, params: comparator::MODEL_PARAMS },
+];
 
 fn letters() -> String {
     DEVICES
