@@ -40,12 +40,38 @@ pub struct SparseLu {
     row_idx: Vec<usize>,
     perm: Vec<usize>,
     perm_inv: Vec<usize>,
-    row_perm: Vec<usize>,
-    row_perm_inv: Vec<usize>,
-    lu: SimplicialLu<usize, f64>,
+    /// Numeric factorisations kept for reuse (see [`SparseLu::factor_cached`]).
+    slots: Vec<NumericSlot>,
+    /// How many factorisations to keep.
+    capacity: usize,
+    /// The slot solves use.
+    active: usize,
+    clock: u64,
     factor_mem: MemBuffer,
     solve_mem: MemBuffer,
     factored: bool,
+}
+
+/// One numeric factorisation and the matrix values it was made from.
+struct NumericSlot {
+    row_perm: Vec<usize>,
+    row_perm_inv: Vec<usize>,
+    lu: SimplicialLu<usize, f64>,
+    /// The values factorised (empty: none valid).
+    key: Vec<f64>,
+    stamp: u64,
+}
+
+impl NumericSlot {
+    fn new(n: usize) -> Self {
+        NumericSlot {
+            row_perm: vec![0; n],
+            row_perm_inv: vec![0; n],
+            lu: SimplicialLu::new(),
+            key: Vec::new(),
+            stamp: 0,
+        }
+    }
 }
 
 impl std::fmt::Debug for SparseLu {
@@ -107,9 +133,10 @@ impl SparseLu {
             row_idx,
             perm,
             perm_inv,
-            row_perm: vec![0; n],
-            row_perm_inv: vec![0; n],
-            lu: SimplicialLu::new(),
+            slots: vec![NumericSlot::new(n)],
+            capacity: 1,
+            active: 0,
+            clock: 0,
             factor_mem,
             solve_mem,
             factored: false,
@@ -121,9 +148,51 @@ impl SparseLu {
         self.n
     }
 
-    /// Numeric factorisation of the matrix with values `vals` (CSC order of the pattern).
+    /// Keep up to `k` (at least 1) factorisations for [`SparseLu::factor_cached`]. Worth it
+    /// for linear circuits, whose matrix only depends on the time step: the step sequence
+    /// after each breakpoint repeats, and so do the matrices.
+    pub fn set_cache(&mut self, k: usize) {
+        self.capacity = k.max(1);
+    }
+
+    /// Make the factorisation of `vals` active: reuse the active one or a kept one made from
+    /// exactly these values, or factorise (into the least recently used slot). Returns
+    /// whether a numeric factorisation was computed.
+    pub fn factor_cached(&mut self, vals: &[f64]) -> Result<bool, Singular> {
+        self.clock += 1;
+        if self.factored && self.slots[self.active].key == vals {
+            self.slots[self.active].stamp = self.clock;
+            return Ok(false);
+        }
+        if let Some(k) = self.slots.iter().position(|sl| sl.key == vals) {
+            self.active = k;
+            self.slots[k].stamp = self.clock;
+            self.factored = true;
+            return Ok(false);
+        }
+        let k = if self.slots.len() < self.capacity {
+            self.slots.push(NumericSlot::new(self.n));
+            self.slots.len() - 1
+        } else {
+            (0..self.slots.len())
+                .min_by_key(|&k| self.slots[k].stamp)
+                .unwrap_or(0)
+        };
+        self.active = k;
+        self.slots[k].key.clear();
+        self.factor(vals)?;
+        let sl = &mut self.slots[k];
+        sl.key.extend_from_slice(vals);
+        sl.stamp = self.clock;
+        Ok(true)
+    }
+
+    /// Numeric factorisation of the matrix with values `vals` (CSC order of the pattern)
+    /// into the active slot.
     pub fn factor(&mut self, vals: &[f64]) -> Result<(), Singular> {
         self.factored = false;
+        let slot = &mut self.slots[self.active];
+        slot.key.clear();
         if self.n == 0 {
             self.factored = true;
             return Ok(());
@@ -139,9 +208,9 @@ impl SparseLu {
         // SAFETY-free: the permutation arrays were produced by the ordering as a valid pair.
         let col_perm = faer::perm::PermRef::new_checked(&self.perm, &self.perm_inv, self.n);
         let res = factorize_simplicial_numeric_lu(
-            &mut self.row_perm,
-            &mut self.row_perm_inv,
-            &mut self.lu,
+            &mut slot.row_perm,
+            &mut slot.row_perm_inv,
+            &mut slot.lu,
             a,
             col_perm,
             MemStack::new(&mut self.factor_mem),
@@ -157,7 +226,7 @@ impl SparseLu {
         }
         // A structurally present but numerically zero (or non-finite) pivot: U's diagonal
         // entry of pivot step j is the last one stored in column j.
-        let u = self.lu.u_factor_unsorted();
+        let u = slot.lu.u_factor_unsorted();
         let uptr = u.symbolic().col_ptr();
         let uval = u.val();
         for j in 0..self.n {
@@ -180,10 +249,11 @@ impl SparseLu {
         if self.n == 0 {
             return;
         }
-        let row_perm = faer::perm::PermRef::new_checked(&self.row_perm, &self.row_perm_inv, self.n);
+        let slot = &self.slots[self.active];
+        let row_perm = faer::perm::PermRef::new_checked(&slot.row_perm, &slot.row_perm_inv, self.n);
         let col_perm = faer::perm::PermRef::new_checked(&self.perm, &self.perm_inv, self.n);
         let b = MatMut::from_column_major_slice_mut(rhs, self.n, 1);
-        self.lu.solve_in_place_with_conj(
+        slot.lu.solve_in_place_with_conj(
             row_perm,
             col_perm,
             Conj::No,
@@ -292,6 +362,31 @@ mod tests {
     #[test]
     fn sparse_lu_matches_dense_solve_colamd() {
         random_system(Ordering::Colamd, 3);
+    }
+
+    #[test]
+    fn cached_factorisations_are_reused_and_correct() {
+        // diag(a, b): the solution of diag x = [1, 1] is [1/a, 1/b] whichever slot serves.
+        let mut pb = PatternBuilder::new(2);
+        pb.slot(0, 0);
+        pb.slot(1, 1);
+        let p = pb.finish();
+        let mut lu = SparseLu::new(&p, Ordering::Amd).unwrap();
+        lu.set_cache(2);
+        let solve = |lu: &mut SparseLu, v: [f64; 2]| {
+            let fresh = lu.factor_cached(&v).unwrap();
+            let mut x = vec![1.0, 1.0];
+            lu.solve(&mut x);
+            assert_eq!(x, vec![1.0 / v[0], 1.0 / v[1]]);
+            fresh
+        };
+        assert!(solve(&mut lu, [2.0, 4.0]));
+        assert!(!solve(&mut lu, [2.0, 4.0]));
+        assert!(solve(&mut lu, [8.0, 16.0]));
+        assert!(!solve(&mut lu, [2.0, 4.0])); // kept
+        assert!(solve(&mut lu, [3.0, 5.0])); // evicts [8, 16], the least recently used
+        assert!(!solve(&mut lu, [2.0, 4.0]));
+        assert!(solve(&mut lu, [8.0, 16.0]));
     }
 
     #[test]

@@ -172,8 +172,12 @@ impl Circuit {
                 }
             })
             .collect();
-        let lu = lu::SparseLu::new(&pattern, lu::Ordering::Amd)?;
+        let mut lu = lu::SparseLu::new(&pattern, lu::Ordering::Amd)?;
         let all_linear = devices.iter().all(|d| d.is_linear());
+        if all_linear {
+            // The matrix depends on the time step only: keep a few factorisations.
+            lu.set_cache(8);
+        }
         let mut ics = Vec::new();
         for &(node, v) in &flat.ics {
             if node == 0 || node > nn {
@@ -199,8 +203,6 @@ impl Circuit {
             ics,
             slots: vec![0.0; nslots],
             vals: vec![0.0; nnz],
-            factored_vals: vec![0.0; nnz],
-            factored: false,
             rhs: vec![0.0; n],
             x: vec![0.0; n],
             nstates,

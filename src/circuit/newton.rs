@@ -77,8 +77,6 @@ pub struct Engine {
     pub ics: Vec<(usize, f64)>,
     pub(crate) slots: Vec<f64>,
     pub(crate) vals: Vec<f64>,
-    pub(crate) factored_vals: Vec<f64>,
-    pub(crate) factored: bool,
     pub(crate) rhs: Vec<f64>,
     /// The current solution / iterate.
     pub x: Vec<f64>,
@@ -151,11 +149,7 @@ impl Engine {
                 }
             }
         }
-        if !self.factored || self.vals != self.factored_vals {
-            self.factored = false;
-            self.lu.factor(&self.vals)?;
-            self.factored_vals.copy_from_slice(&self.vals);
-            self.factored = true;
+        if self.lu.factor_cached(&self.vals)? {
             self.factorizations += 1;
         }
         self.lu.solve(out);

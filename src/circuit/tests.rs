@@ -502,3 +502,10 @@ fn params_listing() {
     assert!(s.contains("ic "), "{s}");
     assert!(crate::devices::registry::describe("zz").is_none());
 }
+
+#[test]
+fn circuit_is_send() {
+    // Crossbar validation and co-simulation run circuits on worker threads.
+    fn assert_send<T: Send>() {}
+    assert_send::<Circuit>();
+}
