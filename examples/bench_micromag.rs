@@ -42,6 +42,17 @@ fn track(layers: usize) -> Simulation {
     sim
 }
 
+/// Process CPU time (user + system) in seconds from /proc/self/stat (Linux; 10 ms ticks).
+/// On a shared machine the wall time depends on the load; the CPU time of a batch of
+/// evaluations does not (apart from rayon's spin-waiting with several threads).
+fn cpu_secs() -> Option<f64> {
+    let s = std::fs::read_to_string("/proc/self/stat").ok()?;
+    let rest = &s[s.rfind(')')? + 2..];
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let ticks: f64 = f.get(11)?.parse::<f64>().ok()? + f.get(12)?.parse::<f64>().ok()?;
+    Some(ticks / 100.0)
+}
+
 fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(|a, b| a.total_cmp(b));
     v[v.len() / 2]
@@ -73,6 +84,20 @@ fn main() {
                 t.elapsed().as_secs_f64()
             })
             .collect();
+        // CPU time of a batch of 40 evaluations.
+        let c0 = cpu_secs();
+        let w0 = Instant::now();
+        for _ in 0..40 {
+            sim.effective_field();
+        }
+        let wall_batch = w0.elapsed().as_secs_f64() / 40.0 * 1e9 / cells;
+        let cpu_batch = match (c0, cpu_secs()) {
+            (Some(a), Some(b)) => (b - a) / 40.0 * 1e9 / cells,
+            _ => f64::NAN,
+        };
+        println!(
+            "256x64x{layers}: field eval batch: wall {wall_batch:.1} ns/cell, CPU {cpu_batch:.1} ns/cell (all threads)"
+        );
         let e = median(evals) * 1e9 / cells;
         let s = median(steps) * 1e9 / cells;
         let reference = if layers == 1 { 400.0 } else { 940.0 };

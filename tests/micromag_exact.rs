@@ -2,6 +2,8 @@
 //! (analytic LLG solution) and demagnetisation factors (analytic prism formula, symmetry,
 //! direct-sum oracle).
 
+#![allow(clippy::needless_range_loop)] // index math over cell pairs reads clearer
+
 use spinspice::micromag::field::demag::newell;
 use spinspice::micromag::{
     DemagMode, Effects, Material, Mesh, Shape, Simulation, System, GAMMA_LL,

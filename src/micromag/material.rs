@@ -1,4 +1,4 @@
-//! Material parameters of one region (mumax3's names in brackets).
+//! Material parameters of one region (mumax3 names in parentheses).
 
 use super::vec3::{norm, V3};
 use crate::{Error, Result};
@@ -6,17 +6,17 @@ use crate::{Error, Result};
 /// The parameters of one magnetic region. All SI.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Material {
-    /// Saturation magnetisation Ms (A/m) [`Msat`].
+    /// Saturation magnetisation Ms (A/m) (mumax3 `Msat`).
     pub ms: f64,
-    /// Exchange stiffness A (J/m) [`Aex`].
+    /// Exchange stiffness A (J/m) (mumax3 `Aex`).
     pub aex: f64,
-    /// First-order uniaxial anisotropy constant Ku1 (J/m^3) [`Ku1`]; positive: easy axis.
+    /// First-order uniaxial anisotropy constant Ku1 (J/m^3) (mumax3 `Ku1`); positive: easy axis.
     pub ku1: f64,
-    /// Uniaxial anisotropy axis (normalised on use) [`AnisU`].
+    /// Uniaxial anisotropy axis (normalised on use) (mumax3 `AnisU`).
     pub anis_u: V3,
-    /// Interfacial DMI constant D (J/m^2) [`Dind`].
+    /// Interfacial DMI constant D (J/m^2) (mumax3 `Dind`).
     pub dind: f64,
-    /// Gilbert damping alpha [`alpha`].
+    /// Gilbert damping alpha (mumax3 `alpha`).
     pub alpha: f64,
     /// Spin Hall angle theta_SH of the heavy metal under this layer (spin-orbit torque).
     pub theta_sh: f64,
@@ -25,9 +25,9 @@ pub struct Material {
     /// Ferromagnet thickness used in the spin-orbit torque strength (m); `None`: the layer's
     /// thickness in the mesh.
     pub sot_thickness: Option<f64>,
-    /// Spin polarisation P of the current for the Zhang-Li torque [`Pol`].
+    /// Spin polarisation P of the current for the Zhang-Li torque (mumax3 `Pol`).
     pub pol: f64,
-    /// Zhang-Li non-adiabaticity xi [`xi`].
+    /// Zhang-Li non-adiabaticity xi (mumax3 `xi`).
     pub xi: f64,
 }
 

@@ -26,6 +26,14 @@
 //! ferromagnet). The interfacial DMI energy density is mumax3's
 //! `D [m_z div(m) - (m . grad) m_z]`.
 //!
+//! # Stepping inside a circuit
+//! [`Simulation::set_current_density`] sets J for the coming steps,
+//! [`Simulation::advance_to`] integrates to the circuit's time point (landing exactly on it
+//! and on pulse edges of [`CurrentDrive::Pulses`]), [`Simulation::checkpoint`] /
+//! [`Simulation::restore`] (or the allocation-free [`Simulation::checkpoint_into`]) roll a
+//! rejected circuit step back, and [`Simulation::footprint_mz`] reads the average m_z of one
+//! layer under an MTJ footprint. A restored state replays bit-identically.
+//!
 //! # Example
 //! ```
 //! use spinspice::micromag::{Mesh, Material, Shape, System, Simulation, Effects};

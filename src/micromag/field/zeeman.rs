@@ -57,6 +57,9 @@ impl FieldTerm for Zeeman {
     }
     fn add_field(&mut self, sys: &System, _m: &[V3], t: f64, h: &mut [V3]) {
         let b = self.b_at(t);
+        if b == [0.0; 3] {
+            return;
+        }
         let hx = [b[0] / MU0, b[1] / MU0, b[2] / MU0];
         h.par_iter_mut()
             .enumerate()

@@ -75,21 +75,19 @@ pub fn try_step(
     let rows: [&[f64]; 5] = [&A2, &A3, &A4, &A5, &A6];
     for s in 1..6 {
         let (done, rest) = k.split_at_mut(s);
-        let terms: Vec<(f64, &[V3])> = rows[s - 1]
-            .iter()
-            .zip(done.iter())
-            .map(|(a, kk)| (*a, kk.as_slice()))
-            .collect();
-        combine(stage, m, dt, &terms);
+        let mut terms: [(f64, &[V3]); 6] = [(0.0, &[]); 6];
+        for (i, (a, kk)) in rows[s - 1].iter().zip(done.iter()).enumerate() {
+            terms[i] = (*a, kk.as_slice());
+        }
+        combine(stage, m, dt, &terms[..s]);
         eq.rhs(stage, t + C[s] * dt, &mut rest[0]);
     }
     {
         let (done, rest) = k.split_at_mut(6);
-        let terms: Vec<(f64, &[V3])> = B5
-            .iter()
-            .zip(done.iter())
-            .map(|(a, kk)| (*a, kk.as_slice()))
-            .collect();
+        let mut terms: [(f64, &[V3]); 6] = [(0.0, &[]); 6];
+        for (i, (a, kk)) in B5.iter().zip(done.iter()).enumerate() {
+            terms[i] = (*a, kk.as_slice());
+        }
         combine(cand, m, dt, &terms);
         // k7 is taken at the normalised solution, so that FSAL and a fresh start from the
         // same state give identical steps (the change is of the order of the step error).

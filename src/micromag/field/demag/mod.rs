@@ -25,6 +25,10 @@ use std::sync::Arc;
 
 type C64 = Complex<f64>;
 
+/// Most magnetic z-slabs the demag term handles (the k-space product keeps one k-point's
+/// slabs on the stack).
+pub const MAX_LOCAL: usize = 64;
+
 /// How demagnetisation is computed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum DemagMode {
@@ -55,8 +59,6 @@ pub struct Demag {
     nkx: usize,
     /// Magnetic slabs (z indices).
     slabs: Vec<usize>,
-    /// Kernel index of each slab offset `|dk|` (None: unused offset).
-    off_index: Vec<usize>,
     n_off: usize,
     /// k-space kernel, `[(q * n_off + o) * 6 + component]`, q = kx * py + ky.
     kern: Vec<f64>,
@@ -72,6 +74,8 @@ pub struct Demag {
     hr: Vec<f64>,
     /// Slab number of each z index (usize::MAX: not magnetic).
     slab_of: Vec<usize>,
+    /// For each (slab, slab) pair: kernel offset `6 * offset index` and z sign.
+    pairs: Vec<(usize, f64)>,
     scratch: Vec<Scratch>,
 }
 
@@ -94,6 +98,13 @@ struct SyncPtr(*mut C64);
 unsafe impl Send for SyncPtr {}
 unsafe impl Sync for SyncPtr {}
 
+impl SyncPtr {
+    /// The pointer (a method, so that closures capture the whole `Sync` wrapper).
+    fn get(&self) -> *mut C64 {
+        self.0
+    }
+}
+
 impl Demag {
     /// Build the kernel and FFT plans for `sys`'s mesh and magnetic slabs.
     pub fn new(sys: &System, mode: DemagMode) -> Result<Self> {
@@ -106,6 +117,12 @@ impl Demag {
         let slabs: Vec<usize> = (0..nz)
             .filter(|k| sys.ms[k * plane..(k + 1) * plane].iter().any(|v| *v > 0.0))
             .collect();
+        if mode == DemagMode::Full && slabs.len() > MAX_LOCAL {
+            return Err(Error::Usage(format!(
+                "demag: {} magnetic z-slabs exceed the supported {MAX_LOCAL}",
+                slabs.len()
+            )));
+        }
         let mut used = vec![false; nz];
         for a in &slabs {
             for b in &slabs {
@@ -118,6 +135,15 @@ impl Demag {
             if *u {
                 off_index[o] = n_off;
                 n_off += 1;
+            }
+        }
+        let mut pairs = Vec::with_capacity(slabs.len() * slabs.len());
+        for a in &slabs {
+            for b in &slabs {
+                pairs.push((
+                    6 * off_index[a.abs_diff(*b)],
+                    if a >= b { 1.0 } else { -1.0 },
+                ));
             }
         }
         let mut rp = RealFftPlanner::<f64>::new();
@@ -146,7 +172,6 @@ impl Demag {
             px,
             py,
             nkx,
-            off_index,
             n_off,
             kern: Vec::new(),
             mk: vec![
@@ -173,6 +198,7 @@ impl Demag {
                     0
                 }
             ],
+            pairs,
             slab_of: (0..nz)
                 .map(|k| slabs.iter().position(|v| *v == k).unwrap_or(usize::MAX))
                 .collect(),
@@ -308,22 +334,27 @@ impl Demag {
         // k-space product, parallel over k-point ranges.
         let ns = slabs.len();
         let n_off = self.n_off;
-        let (kern, mk, off_index) = (&self.kern, &self.mk, &self.off_index);
+        let (kern, mk, pairs) = (&self.kern, &self.mk, &self.pairs);
         let hp = SyncPtr(self.hk.as_mut_ptr());
         let chunk = 1024;
         (0..nq.div_ceil(chunk)).into_par_iter().for_each(|ch| {
-            let hp = hp;
+            let mut ml = [[C64::default(); 3]; MAX_LOCAL];
             for q in ch * chunk..((ch + 1) * chunk).min(nq) {
-                for (s, ks) in slabs.iter().enumerate() {
+                let kq = &kern[q * n_off * 6..(q + 1) * n_off * 6];
+                // Gather the slabs' M (and i M for the imaginary xz, yz kernels).
+                for (s2, v) in ml.iter_mut().enumerate().take(ns) {
+                    *v = [
+                        mk[(s2 * 3) * nq + q],
+                        mk[(s2 * 3 + 1) * nq + q],
+                        mk[(s2 * 3 + 2) * nq + q],
+                    ];
+                }
+                for s in 0..ns {
                     let mut acc = [C64::default(); 3];
-                    for (s2, ks2) in slabs.iter().enumerate() {
-                        let o = ks.abs_diff(*ks2);
-                        let zs = if ks >= ks2 { 1.0 } else { -1.0 };
-                        let kk = &kern
-                            [(q * n_off + off_index[o]) * 6..(q * n_off + off_index[o]) * 6 + 6];
-                        let mx = mk[(s2 * 3) * nq + q];
-                        let my = mk[(s2 * 3 + 1) * nq + q];
-                        let mz = mk[(s2 * 3 + 2) * nq + q];
+                    for (s2, m) in ml.iter().enumerate().take(ns) {
+                        let (o, zs) = pairs[s * ns + s2];
+                        let kk = &kq[o..o + 6];
+                        let [mx, my, mz] = *m;
                         // i * v = (-v.im, v.re)
                         let ixz = zs * kk[4];
                         let iyz = zs * kk[5];
@@ -337,12 +368,11 @@ impl Demag {
                     for (comp, a) in acc.iter().enumerate() {
                         // SAFETY: index (s * 3 + comp) * nq + q < 3 * ns * nq = hk.len(), and
                         // each q belongs to exactly one task, so writes never alias.
-                        unsafe { *hp.0.add((s * 3 + comp) * nq + q) = *a };
+                        unsafe { *hp.get().add((s * 3 + comp) * nq + q) = *a };
                     }
                 }
             }
         });
-        let _ = ns;
         // Inverse transforms, one task per (slab, component), into `hr`.
         let (inv, ifft_y) = (&self.inv, &self.ifft_y);
         self.hk
