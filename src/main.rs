@@ -4,14 +4,14 @@ use spinspice::cli::{Cli, Command};
 fn main() {
     let cli = Cli::parse();
     let result: spinspice::Result<()> = match &cli.command {
+        Command::Check(a) => spinspice::elab::cli::run(a),
+        Command::Params(a) => spinspice::devices::registry::params_cli(a),
+        Command::Run(a) => spinspice::circuit::cli::run(a),
         Command::Mag(a) => spinspice::micromag::cli::run(a),
-        Command::Run(_)
-        | Command::Check(_)
-        | Command::Fit(_)
+        Command::Fit(_)
         | Command::Train(_)
         | Command::Eval(_)
         | Command::Crossbar(_)
-        | Command::Params(_)
         | Command::Data(_) => Err(spinspice::Error::Usage(
             "this subcommand is not implemented yet".into(),
         )),
