@@ -206,7 +206,8 @@ fn dmi_disk_skyrmion_radius() {
 /// as an equivalent field B = Delta dKu/dx / Ms and the steady velocity v = gamma Delta B /
 /// alpha (below Walker breakdown, which DMI pushes far up). Demagnetisation and the DMI edge
 /// tilt are outside the 1D model; they change the velocity by tens of percent, so the
-/// tolerance is 25% (measured: 12% slower than the model); a sign error or a missing gradient (v = 0) fails.
+/// tolerance is 25% (measured: 12% slower than the model); a sign error or a missing
+/// gradient (v = 0) fails.
 #[test]
 fn dw_drift_in_ku_gradient_matches_1d_model() {
     let src = model("models/racetrack/fast_default.toml")
