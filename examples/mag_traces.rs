@@ -3,9 +3,11 @@
 //! a restoring force. Writes `tests/data/traces/<track>_<freq>.csv` with the columns
 //! `time,current_density,dw_x,mz` (s, A/m^2, m from the track centre, 1).
 //!
-//! Run: `cargo run --release --example mag_traces [-- OUTDIR [TRACK ...]]`
+//! Run: `cargo run --release --example mag_traces [-- OUTDIR [TRACK[:FREQ] ...]]`
 //! Tracks: `ku_gradient`, `taper`, `uniform` (all derived from
-//! `models/racetrack/fast_default.toml`: 128 x 32 x 1 cells of 2 x 2 x 0.8 nm).
+//! `models/racetrack/fast_default.toml`: 128 x 32 x 1 cells of 2 x 2 x 0.8 nm); FREQ is
+//! `500MHz` (4 pulses, 10 ns) or `333MHz` (3 pulses, 11 ns); without it, both.
+//! `TRACK:FREQ:NS` shortens the run to NS nanoseconds.
 
 use std::path::{Path, PathBuf};
 
@@ -39,10 +41,19 @@ fn main() {
     std::fs::create_dir_all(&out_dir).expect("create the output directory");
     let base = std::fs::read_to_string(root.join("models/racetrack/fast_default.toml"))
         .expect("read the preset");
-    for track in &tracks {
+    for item in &tracks {
+        // TRACK[:FREQ[:NS]]: NS overrides the simulated time (ns); the pulse count follows.
+        let parts: Vec<&str> = item.split(':').collect();
+        let (track, only) = (parts[0], parts.get(1).copied());
+        let ns: Option<f64> = parts.get(2).and_then(|v| v.parse().ok());
         for (freq, period, count, duration) in
-            [("500MHz", 2e-9, 5, 12e-9), ("333MHz", 3e-9, 4, 14e-9)]
+            [("500MHz", 2e-9, 4, 10e-9), ("333MHz", 3e-9, 3, 11e-9)]
         {
+            if only.is_some_and(|f| f != freq) {
+                continue;
+            }
+            let duration = ns.map_or(duration, |n| n * 1e-9);
+            let count = ns.map_or(count, |n| ((n * 1e-9 / period).ceil() as usize).min(count));
             let src = variant(&base, track)
                 .replace("period = 2e-09", &format!("period = {period:e}"))
                 .replace("count = 5", &format!("count = {count}"))

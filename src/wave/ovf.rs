@@ -210,27 +210,9 @@ fn fmt_g(v: f64) -> String {
     }
 }
 
-/// Write `bytes` to `path` through a temporary file in the same directory and a rename,
-/// so a reader never sees half a file.
+/// Write `bytes` to `path` atomically (see [`crate::wave::atomic::write_atomic`]).
 pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    use std::io::Write;
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let mut tmp = tempfile::NamedTempFile::new_in(&dir).map_err(|e| Error::io(&dir, e))?;
-    tmp.write_all(bytes).map_err(|e| Error::io(path, e))?;
-    tmp.as_file().sync_all().map_err(|e| Error::io(path, e))?;
-    // Temporary files are created 0600; outputs are ordinary files (0644).
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let _ = tmp
-            .as_file()
-            .set_permissions(std::fs::Permissions::from_mode(0o644));
-    }
-    tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
-    Ok(())
+    crate::wave::atomic::write_atomic(path, bytes)
 }
 
 /// Line-oriented header parser over the raw bytes (the data block may be binary).
