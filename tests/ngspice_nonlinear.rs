@@ -235,3 +235,39 @@ fn neuron_skeleton_spike_times() {
     // The requirement: spike times over 100 ns within 1 % of ngspice.
     assert_times(&ours, &theirs, 0.01, "spikes");
 }
+
+#[test]
+fn example_neuron_with_behavioural_comparator_spikes() {
+    // netlists/neuron_skeleton.cir: the neuron of neuron.cir with the A-element comparator
+    // (same tanh edge, the feedback hysteresis 0.1 V/V * 1.8 V = 0.18 V as vhys, the 1 kOhm /
+    // 1 pF output stage as a first-order 1 ns edge). ngspice has no such element, so the
+    // reference is ngspice's run of the B-source twin. They are not identical: the twin's
+    // threshold moves continuously with its output, so it releases the reset earlier on the
+    // way down (shallower reset, shorter interval); the A comparator holds the full 0.18 V
+    // until it flips. Checked: the first spike (before any reset) within 3 %, and the
+    // inter-spike interval within 20 % of the twin's (observed: +2 %, +15 %).
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("netlists/neuron_skeleton.cir");
+    let ast = spinspice::netlist::parse_file(&path).unwrap_or_else(|e| panic!("{e}"));
+    let flat = spinspice::elab::elaborate(&ast, &[]).unwrap_or_else(|e| panic!("{e}"));
+    let mut c = Circuit::from_flat(&flat).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(c.spike_signals(), vec![("v(spike)".to_string(), 0.9)]);
+    let w = c
+        .run_all(&mut spinspice::progress::Silent)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .remove(0)
+        .0;
+    let ours = crossings(&w.scale.values, signal(&w, "v(spike)"), 0.9, true);
+    let r = reference("neuron");
+    let theirs = crossings(&r.1[0], column(&r, "v(spike)"), 0.9, true);
+    // The example runs 200 ns, the reference 100 ns: compare the first 100 ns.
+    let ours: Vec<f64> = ours.into_iter().filter(|&t| t <= 100e-9).collect();
+    assert!(ours.len() >= 5, "{ours:?}");
+    assert!(
+        (ours[0] - theirs[0]).abs() < 0.03 * theirs[0],
+        "{ours:?} vs {theirs:?}"
+    );
+    let mean = |v: &[f64]| (v[v.len() - 1] - v[0]) / (v.len() - 1) as f64;
+    let (a, b) = (mean(&ours), mean(&theirs));
+    eprintln!("A-comparator neuron: interval {a:.4e} s vs B twin (ngspice) {b:.4e} s");
+    assert!((a - b).abs() < 0.2 * b, "{a:e} vs {b:e}");
+}
