@@ -2,9 +2,10 @@
 //!
 //! `1e11`, `10pF`, `1.5kOhm`, `2meg`, `3mil`. Suffixes (case-insensitive): `f` 1e-15,
 //! `p` 1e-12, `n` 1e-9, `u` 1e-6, `m` 1e-3 (milli, as in SPICE: `M` is milli too), `k` 1e3,
-//! `meg` 1e6, `g` 1e9, `t` 1e12, `mil` 25.4e-6, `a` 1e-18. Letters after the suffix are a
-//! unit and ignored, as SPICE does (`5V` = 5, `10pF` = 1e-11); a letter that is no suffix
-//! starts the unit (`2s` = 2).
+//! `meg` 1e6, `g` 1e9, `t` 1e12, `mil` 25.4e-6 (no atto: ngspice 39 reads `5amp` as 5).
+//! Letters after the suffix are a unit and ignored, as SPICE does (`5V` = 5,
+//! `10pF` = 1e-11); a letter that is no suffix starts the unit (`2s` = 2). Unlike ngspice,
+//! which reads `1k2` as 1000, anything but letters after the number is rejected.
 
 /// The value of a scale suffix at the start of `rest` (lower case) and its length.
 fn suffix(rest: &str) -> (f64, usize) {
@@ -23,7 +24,6 @@ fn suffix(rest: &str) -> (f64, usize) {
         Some(b'k') => (1e3, 1),
         Some(b'g') => (1e9, 1),
         Some(b't') => (1e12, 1),
-        Some(b'a') => (1e-18, 1),
         _ => (1.0, 0),
     }
 }
@@ -125,6 +125,8 @@ mod tests {
         assert!(close(parse_number("1e3k").unwrap(), 1e6));
         assert!(close(parse_number("1ms").unwrap(), 1e-3));
         assert!(close(parse_number("2e").unwrap(), 2.0));
+        // Checked with ngspice 39 (`V1 a 0 5amp` gives 5 V, `2mil` 5.08e-5, `3MEG` 3e6).
+        assert!(close(parse_number("5amp").unwrap(), 5.0));
     }
 
     #[test]

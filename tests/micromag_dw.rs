@@ -4,7 +4,9 @@
 //! coordinate model (Thiaville et al. 2012).
 
 use spinspice::micromag::observe;
-use spinspice::micromag::{DemagMode, Effects, Material, Mesh, Shape, Simulation, System, GAMMA_LL, HBAR, QE};
+use spinspice::micromag::{
+    DemagMode, Effects, Material, Mesh, Shape, Simulation, System, GAMMA_LL, HBAR, QE,
+};
 use std::f64::consts::PI;
 
 const A: f64 = 1.5e-11;
@@ -16,7 +18,11 @@ const DX: f64 = 0.5e-9;
 const NX: usize = 400;
 
 fn track(d: f64, alpha: f64, theta_sh: f64) -> Simulation {
-    let mesh = Mesh::new([NX, 1, 1], [DX, 1e-9, 1e-9]).unwrap();
+    track_with(d, alpha, theta_sh, NX, DX)
+}
+
+fn track_with(d: f64, alpha: f64, theta_sh: f64, nx: usize, dx: f64) -> Simulation {
+    let mesh = Mesh::new([nx, 1, 1], [dx, 1e-9, 1e-9]).unwrap();
     let mat = Material {
         ms: MS,
         aex: A,
@@ -27,7 +33,10 @@ fn track(d: f64, alpha: f64, theta_sh: f64) -> Simulation {
         ..Material::default()
     };
     let sys = System::single(mesh, &Shape::Everything, mat).unwrap();
-    let eff = Effects { demag: DemagMode::Off, ..Effects::default() };
+    let eff = Effects {
+        demag: DemagMode::Off,
+        ..Effects::default()
+    };
     Simulation::new(sys, eff).unwrap()
 }
 
@@ -47,12 +56,14 @@ fn wall_energy(d: f64) -> (f64, f64) {
     sim.set_m_uniform([0.0, 0.0, 1.0]);
     sim.relax().unwrap();
     let e0 = sim.total_energy();
+    // Width from the profile: integral of (1 - m_z^2) dx = 2 Delta for m_z = -tanh(x/Delta);
+    // the edge canting's share is removed by subtracting the uniform state's integral.
+    let tilt = |m: &[[f64; 3]]| m.iter().map(|v| 1.0 - v[2] * v[2]).sum::<f64>() * DX / 2.0;
+    let w0 = tilt(sim.m());
     set_wall(&mut sim, NX as f64 * DX / 2.0);
     sim.relax().unwrap();
     let e1 = sim.total_energy();
-    // Width from the profile: integral of (1 - m_z^2) dx = 2 Delta for m_z = -tanh(x/Delta).
-    let m = sim.m();
-    let width = m.iter().map(|v| 1.0 - v[2] * v[2]).sum::<f64>() * DX / 2.0;
+    let width = tilt(sim.m()) - w0;
     ((e1 - e0) / (1e-9 * 1e-9), width)
 }
 
@@ -64,6 +75,9 @@ fn bloch_wall_width_and_energy() {
     let (sigma, width) = wall_energy(0.0);
     let s0 = 4.0 * (A * KEFF).sqrt();
     let d0 = (A / KEFF).sqrt();
+    eprintln!(
+        "Bloch wall: sigma {sigma:.6e} (theory {s0:.6e}), Delta {width:.4e} (theory {d0:.4e})"
+    );
     assert!((sigma / s0 - 1.0).abs() < 5e-3, "sigma {sigma} vs {s0}");
     assert!((width / d0 - 1.0).abs() < 5e-3, "Delta {width} vs {d0}");
 }
@@ -78,8 +92,15 @@ fn neel_wall_energy_includes_dmi() {
     let (sigma, width) = wall_energy(d);
     let s0 = 4.0 * (A * KEFF).sqrt();
     let expected = s0 - PI * d;
-    assert!((sigma - expected).abs() < 5e-3 * s0, "sigma {sigma} vs {expected}");
-    assert!((width / (A / KEFF).sqrt() - 1.0).abs() < 5e-3, "Delta {width}");
+    eprintln!("Néel wall: sigma {sigma:.6e} (theory {expected:.6e}), Delta {width:.4e}");
+    assert!(
+        (sigma - expected).abs() < 5e-3 * s0,
+        "sigma {sigma} vs {expected}"
+    );
+    assert!(
+        (width / (A / KEFF).sqrt() - 1.0).abs() < 5e-3,
+        "Delta {width}"
+    );
 }
 
 #[test]
@@ -100,8 +121,15 @@ fn dmi_edge_canting_matches_boundary_condition() {
     // first two cells and extrapolate linearly.
     let left = 1.5 * m[0][0] - 0.5 * m[1][0];
     let right = 1.5 * m[NX - 1][0] - 0.5 * m[NX - 2][0];
-    assert!((left.abs() / expected - 1.0).abs() < 2e-2, "left {left} vs {expected}");
-    assert!((right.abs() / expected - 1.0).abs() < 2e-2, "right {right} vs {expected}");
+    eprintln!("edge canting: left {left:.5}, right {right:.5}, theory {expected:.5}");
+    assert!(
+        (left.abs() / expected - 1.0).abs() < 2e-2,
+        "left {left} vs {expected}"
+    );
+    assert!(
+        (right.abs() / expected - 1.0).abs() < 2e-2,
+        "right {right} vs {expected}"
+    );
     // Opposite signs at the two ends (the chirality is fixed by D, the normals are opposite).
     assert!(left * right < 0.0);
 }
@@ -116,11 +144,17 @@ fn sot_driven_neel_wall_velocity_matches_1d_model() {
     // with B_SH = hbar theta_SH J / (2 e Ms t). Steady state (phidot = 0):
     //   tan phi = B_SH / (alpha B_D),  v = (pi/2) gamma Delta B_SH cos phi / alpha.
     // Regime: below any breakdown (the steady state always exists for SOT) and with a rigid
-    // profile (B_SH << B_K = 2K/Ms, here 4e-3 T vs 1.2 T). Tolerance 3 %: the 1D model
-    // neglects the small width change and profile distortion under drive.
+    // profile (B_SH << B_K = 2K/Ms, here 4e-3 T vs 1.2 T). Tolerance 1 %: the 1D model
+    // neglects the small width change and profile distortion under drive, the mesh adds
+    // O((dx/Delta)^2) (measured deviation 0.2 %).
     let (d, alpha, theta, j) = (1.5e-3, 0.3, 0.1, 2e11);
-    let mut sim = track(d, alpha, theta);
-    set_wall(&mut sim, 60e-9);
+    // 1 nm cells (Delta / 5.5) keep the run short; the wall starts 200 nm from the left
+    // end and moves about 20 nm to the left, staying > 25 Delta from both ends.
+    let mut sim = track_with(d, alpha, theta, 300, 1e-9);
+    set_wall(&mut sim, 200e-9);
+    // Only polish the analytic profile: a wall off-centre feels an (exponentially weak)
+    // force from the ends, so full relaxation would slowly move it.
+    sim.relax_options.torque_tol = 1e-4;
     sim.relax().unwrap();
     sim.set_current_density([j, 0.0, 0.0]);
     sim.advance(0.2e-9).unwrap();
@@ -135,6 +169,10 @@ fn sot_driven_neel_wall_velocity_matches_1d_model() {
     let v1d = PI / 2.0 * GAMMA_LL * delta * b_sh * phi.cos() / alpha;
     // With p = sign(theta) z x j = +y and the D > 0 chirality (m_x < 0 in the wall), the
     // effective field -(pi/2) B_SH z expands the down domain: the wall moves to -x.
+    eprintln!("SOT wall velocity {v:.4} m/s, 1D model {v1d:.4} m/s");
     assert!(v < 0.0, "wall velocity {v} m/s should be negative");
-    assert!((v.abs() / v1d - 1.0).abs() < 3e-2, "v = {v} m/s, 1D model {v1d} m/s");
+    assert!(
+        (v.abs() / v1d - 1.0).abs() < 1e-2,
+        "v = {v} m/s, 1D model {v1d} m/s"
+    );
 }

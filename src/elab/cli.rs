@@ -6,6 +6,27 @@ use super::{elaborate, parse_override, Analysis, Flat};
 use crate::cli::CheckArgs;
 use crate::error::Result;
 
+/// `x` with at most 6 significant digits: plain between 1e-3 and 1e6 (`0.25`, `1500`),
+/// else exponent form with trailing zeros dropped (`2e-5`).
+fn short(x: f64) -> String {
+    let s = format!("{x:.5e}");
+    let rounded: f64 = s.parse().unwrap_or(x);
+    if rounded == 0.0 || (1e-3..1e6).contains(&rounded.abs()) {
+        return format!("{rounded}");
+    }
+    match s.split_once('e') {
+        Some((m, e)) => {
+            let m = if m.contains('.') {
+                m.trim_end_matches('0').trim_end_matches('.')
+            } else {
+                m
+            };
+            format!("{m}e{e}")
+        }
+        None => s,
+    }
+}
+
 /// A short summary of a flat circuit: title, node count, elements by letter, analyses.
 pub fn summary(f: &Flat) -> String {
     let mut by_letter: BTreeMap<char, usize> = BTreeMap::new();
@@ -21,7 +42,15 @@ pub fn summary(f: &Flat) -> String {
             Analysis::Dc { sweeps } => {
                 let s: Vec<String> = sweeps
                     .iter()
-                    .map(|s| format!("{} {} {} {}", s.source, s.start, s.stop, s.step))
+                    .map(|s| {
+                        format!(
+                            "{} {} {} {}",
+                            s.source,
+                            short(s.start),
+                            short(s.stop),
+                            short(s.step)
+                        )
+                    })
                     .collect();
                 format!(".dc {}", s.join(" "))
             }
@@ -32,12 +61,12 @@ pub fn summary(f: &Flat) -> String {
                 tmax,
                 uic,
             } => {
-                let mut s = format!(".tran {tstep:e} {tstop:e}");
+                let mut s = format!(".tran {} {}", short(*tstep), short(*tstop));
                 if *tstart != 0.0 || tmax.is_some() {
-                    s.push_str(&format!(" {tstart:e}"));
+                    s.push_str(&format!(" {}", short(*tstart)));
                 }
                 if let Some(m) = tmax {
-                    s.push_str(&format!(" {m:e}"));
+                    s.push_str(&format!(" {}", short(*m)));
                 }
                 if *uic {
                     s.push_str(" uic");

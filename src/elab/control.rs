@@ -239,7 +239,7 @@ impl Elab<'_> {
 
     fn save(&mut self, cmd: &str, fs: &[Field]) -> Result<()> {
         let mut fs = fs;
-        if cmd == ".print" {
+        if cmd == ".print" || cmd == ".plot" {
             if let Some(w) = fs.first().and_then(Field::word) {
                 if matches!(w.to_ascii_lowercase().as_str(), "tran" | "dc" | "op") {
                     fs = &fs[1..];

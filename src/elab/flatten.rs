@@ -13,6 +13,9 @@ use super::{Flat, NodeId};
 use crate::error::{Error, Result, Span};
 use crate::netlist::ast::{Assign, Element, Field, StmtKind};
 
+/// Deepest nesting of subcircuit instances accepted.
+pub const MAX_INSTANCE_DEPTH: usize = 256;
+
 /// Where a body is being expanded.
 pub struct Ctx<'s> {
     /// Body id in [`Tables`].
@@ -218,6 +221,13 @@ impl<'a> Elab<'a> {
                         .collect::<Vec<_>>()
                         .join(" ")
                 )),
+            ));
+        }
+        if self.active.len() >= MAX_INSTANCE_DEPTH {
+            return Err(Error::at(
+                span.clone(),
+                format!("subcircuit instances nested more than {MAX_INSTANCE_DEPTH} deep"),
+                None,
             ));
         }
         if self.active.contains(&sub_id) {

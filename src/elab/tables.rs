@@ -57,7 +57,8 @@ impl<'a> Tables<'a> {
                     self.bodies[id].subckts.insert(s.name.clone(), child);
                 }
                 StmtKind::Model(m) => {
-                    if self.bodies[id].models.insert(m.name.clone(), m).is_some() {
+                    let previous = self.bodies[id].models.insert(m.name.clone(), m);
+                    if previous.is_some() {
                         return Err(Error::at(
                             st.span.clone(),
                             format!("model `{}` is defined twice", m.name),

@@ -12,7 +12,9 @@
 //! * [`torque`]: the LLG right-hand side and the spin torques (spin-orbit, Zhang-Li);
 //! * [`stepper`]: Dormand-Prince RK45 (mumax3's error control), fixed RK4 and relaxation;
 //! * [`observe`]: averages, energies, domain-wall position, skyrmion radius, charge Q;
-//! * [`sim`]: the [`Simulation`] that owns all of it.
+//! * [`sim`]: the [`Simulation`] that owns all of it;
+//! * [`problem`]: TOML problem files, the stage runner and its outputs ([`cli`] runs them);
+//! * [`refs`]: the literature of the problems and presets.
 //!
 //! # Units and conventions
 //! SI throughout: H in A/m, B in T, energies in J, time in s, current density in A/m^2.
@@ -37,10 +39,13 @@
 //! assert!((m[0] * m[0] + m[1] * m[1] + m[2] * m[2]).sqrt() <= 1.0 + 1e-9);
 //! ```
 
+pub mod cli;
 pub mod field;
 pub mod material;
 pub mod mesh;
 pub mod observe;
+pub mod problem;
+pub mod refs;
 pub mod sim;
 pub mod stack;
 pub mod stepper;

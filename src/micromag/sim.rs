@@ -1,9 +1,14 @@
 //! The [`Simulation`]: system, magnetisation, time, field terms, torques and stepper.
 
-use super::field::{self, Anisotropy, Demag, DemagMode, Exchange, FieldTerm, InterfacialDmi, Interlayer, Thermal, Zeeman};
+use super::field::{
+    self, Anisotropy, Demag, DemagMode, Exchange, FieldTerm, InterfacialDmi, Interlayer, Thermal,
+    Zeeman,
+};
 use super::observe;
 use super::stack::System;
-use super::stepper::{self, rk4, rk45dp, Buffers, RelaxOptions, RelaxReport, Rk45Options, StepStats, StepperKind};
+use super::stepper::{
+    self, rk4, rk45dp, Buffers, RelaxOptions, RelaxReport, Rk45Options, StepStats, StepperKind,
+};
 use super::torque::{llg, SpinOrbit, Torque, ZhangLi};
 use super::vec3::{normalize, V3};
 use crate::{Error, Result};
@@ -19,6 +24,18 @@ pub enum CurrentDrive {
     Fixed(V3),
     /// A density given as a function of time (a pulse train, ...).
     Waveform(Arc<dyn Fn(f64) -> V3 + Send + Sync>),
+    /// A periodic train of rectangular pulses: `j` during `[start + n period,
+    /// start + n period + width)`, zero otherwise. The steppers land exactly on every edge.
+    Pulses {
+        /// Density during a pulse (A/m^2).
+        j: V3,
+        /// Rising edge of the first pulse (s).
+        start: f64,
+        /// Pulse width (s).
+        width: f64,
+        /// Period (s).
+        period: f64,
+    },
 }
 
 impl CurrentDrive {
@@ -28,6 +45,45 @@ impl CurrentDrive {
             CurrentDrive::None => [0.0; 3],
             CurrentDrive::Fixed(j) => *j,
             CurrentDrive::Waveform(f) => f(t),
+            CurrentDrive::Pulses {
+                j,
+                start,
+                width,
+                period,
+            } => {
+                if t < *start {
+                    return [0.0; 3];
+                }
+                if (t - start).rem_euclid(*period) < *width {
+                    *j
+                } else {
+                    [0.0; 3]
+                }
+            }
+        }
+    }
+
+    /// The first discontinuity strictly after `t` (pulse edges), if any.
+    pub fn next_edge(&self, t: f64) -> Option<f64> {
+        match self {
+            CurrentDrive::Pulses {
+                start,
+                width,
+                period,
+                ..
+            } => {
+                if t < *start {
+                    return Some(*start);
+                }
+                let n = ((t - start) / period).floor();
+                let t0 = start + n * period;
+                // Tolerance: an edge within 1e-6 of a period of t counts as passed.
+                let eps = 1e-6 * period;
+                [t0 + width, t0 + period, t0 + period + width]
+                    .into_iter()
+                    .find(|e| *e > t + eps)
+            }
+            _ => None,
         }
     }
 }
@@ -38,6 +94,15 @@ impl std::fmt::Debug for CurrentDrive {
             CurrentDrive::None => write!(f, "None"),
             CurrentDrive::Fixed(j) => write!(f, "Fixed({j:?})"),
             CurrentDrive::Waveform(_) => write!(f, "Waveform(..)"),
+            CurrentDrive::Pulses {
+                j,
+                start,
+                width,
+                period,
+            } => write!(
+                f,
+                "Pulses({j:?}, start {start}, width {width}, period {period})"
+            ),
         }
     }
 }
@@ -197,7 +262,13 @@ impl Simulation {
             }
         }
         let m = (0..n)
-            .map(|c| if sys.ms[c] > 0.0 { [0.0, 0.0, 1.0] } else { [0.0; 3] })
+            .map(|c| {
+                if sys.ms[c] > 0.0 {
+                    [0.0, 0.0, 1.0]
+                } else {
+                    [0.0; 3]
+                }
+            })
             .collect();
         let rk45 = Rk45Options::default();
         Ok(Simulation {
@@ -307,7 +378,9 @@ impl Simulation {
             }
             let n = super::vec3::norm(*v);
             if !(n.is_finite() && n > 0.0) {
-                return Err(Error::Usage(format!("magnetisation in cell {c} is {v:?}: must be finite and non-zero")));
+                return Err(Error::Usage(format!(
+                    "magnetisation in cell {c} is {v:?}: must be finite and non-zero"
+                )));
             }
             self.m[c] = normalize(*v);
         }
@@ -327,6 +400,23 @@ impl Simulation {
         self.eq.drive = CurrentDrive::Waveform(Arc::new(f));
         self.fsal = false;
     }
+    /// Drive the current density by a periodic pulse train (see [`CurrentDrive::Pulses`]);
+    /// `advance`/`advance_to` land on every edge.
+    pub fn set_current_pulses(&mut self, j: V3, start: f64, width: f64, period: f64) -> Result<()> {
+        if !(start.is_finite() && width > 0.0 && period >= width && period.is_finite()) {
+            return Err(Error::Usage(format!(
+                "pulse train needs 0 < width <= period and a finite start (got start {start}, width {width}, period {period})"
+            )));
+        }
+        self.eq.drive = CurrentDrive::Pulses {
+            j,
+            start,
+            width,
+            period,
+        };
+        self.fsal = false;
+        Ok(())
+    }
     /// The current density at the present time.
     pub fn current_density(&self) -> V3 {
         self.eq.drive.at(self.t)
@@ -344,7 +434,9 @@ impl Simulation {
     /// Switch on the thermal field at `temperature` (K), seeded; use [`StepperKind::Rk4`].
     pub fn set_temperature(&mut self, temperature: f64, seed: u64) -> Result<()> {
         if !(temperature.is_finite() && temperature >= 0.0) {
-            return Err(Error::Usage(format!("temperature must be >= 0 K (got {temperature})")));
+            return Err(Error::Usage(format!(
+                "temperature must be >= 0 K (got {temperature})"
+            )));
         }
         self.eq.thermal = Some(Thermal::new(temperature, seed));
         self.fsal = false;
@@ -364,7 +456,9 @@ impl Simulation {
     pub fn set_stepper(&mut self, kind: StepperKind) -> Result<()> {
         if let StepperKind::Rk4 { dt } = kind {
             if !(dt.is_finite() && dt > 0.0) {
-                return Err(Error::Usage(format!("RK4 step must be positive (got {dt} s)")));
+                return Err(Error::Usage(format!(
+                    "RK4 step must be positive (got {dt} s)"
+                )));
             }
         }
         self.kind = kind;
@@ -389,7 +483,11 @@ impl Simulation {
                 }
                 if drift > 0.05 {
                     let c = 0;
-                    return Err(self.divergence(c, h, &format!("|m| drifted by {drift:.3} in one RK4 step (step too large)")));
+                    return Err(self.divergence(
+                        c,
+                        h,
+                        &format!("|m| drifted by {drift:.3} in one RK4 step (step too large)"),
+                    ));
                 }
                 std::mem::swap(&mut self.m, &mut self.buf.cand);
                 self.t += h;
@@ -421,7 +519,8 @@ impl Simulation {
             if let Some(th) = &mut self.eq.thermal {
                 th.begin_step(&self.eq.sys, self.t, h);
             }
-            let (err, cell) = rk45dp::try_step(&mut self.eq, &self.m, self.t, h, self.fsal, &mut self.buf);
+            let tr = rk45dp::try_step(&mut self.eq, &self.m, self.t, h, self.fsal, &mut self.buf);
+            let (err, cell) = (tr.err, tr.cell);
             self.fsal = true; // k[0] holds f(m, t) now
             let corr = if err > 0.0 {
                 (o.headroom * (o.max_err / err).powf(0.2)).clamp(0.1, 2.0)
@@ -429,12 +528,12 @@ impl Simulation {
                 2.0
             };
             if err <= o.max_err {
-                let (drift, bad) = stepper::normalize_all(&mut self.buf.cand, &self.eq.sys.ms);
-                if let Some(c) = bad {
-                    return Err(self.divergence(c, h, "the magnetisation became non-finite"));
-                }
-                if drift > 0.01 {
-                    return Err(self.divergence(cell, h, &format!("|m| drifted by {drift:.3} in one step")));
+                if tr.drift > 0.01 {
+                    return Err(self.divergence(
+                        cell,
+                        h,
+                        &format!("|m| drifted by {:.3} in one step", tr.drift),
+                    ));
                 }
                 std::mem::swap(&mut self.m, &mut self.buf.cand);
                 // FSAL: k7 (at the new state) becomes k1.
@@ -447,11 +546,17 @@ impl Simulation {
             }
             self.stats.rejected += 1;
             self.dt = h * corr;
+            if tr.bad.is_some() && !self.dt.is_finite() {
+                return Err(self.divergence(cell, h, "the magnetisation became non-finite"));
+            }
             if self.dt < o.min_dt {
                 return Err(self.divergence(
                     cell,
                     self.dt,
-                    &format!("step rejected down to below MinDt (error {err:.3e} > MaxErr {:.1e})", o.max_err),
+                    &format!(
+                        "step rejected down to below MinDt (error {err:.3e} > MaxErr {:.1e})",
+                        o.max_err
+                    ),
                 ));
             }
         }
@@ -465,7 +570,9 @@ impl Simulation {
     /// Advance the time by `duration` (s), landing exactly on the end time.
     pub fn advance(&mut self, duration: f64) -> Result<()> {
         if !(duration.is_finite() && duration >= 0.0) {
-            return Err(Error::Usage(format!("run time must be >= 0 (got {duration} s)")));
+            return Err(Error::Usage(format!(
+                "run time must be >= 0 (got {duration} s)"
+            )));
         }
         let end = self.t + duration;
         self.advance_to(end)
@@ -479,7 +586,16 @@ impl Simulation {
         // Residuals below this are rounding of the landing step, not time left to simulate.
         let tol = (t_end.abs() * 1e-12).max(1e-24);
         while t_end - self.t > tol {
-            self.step_at_most(t_end - self.t)?;
+            let stop = match self.eq.drive.next_edge(self.t) {
+                Some(e) if e < t_end => e,
+                _ => t_end,
+            };
+            self.step_at_most(stop - self.t)?;
+            if (stop - self.t).abs() <= tol && stop < t_end {
+                // Landed on an edge: the derivative jumps, so FSAL's k1 is stale.
+                self.t = stop;
+                self.fsal = false;
+            }
         }
         if self.t < t_end {
             self.t = t_end;
@@ -564,7 +680,10 @@ impl Simulation {
             out.push((term.name(), term.energy(&self.eq.sys, &self.m, self.t)));
         }
         if self.eq.zeeman.b_static != [0.0; 3] || self.eq.zeeman.b_fn.is_some() {
-            out.push(("zeeman", self.eq.zeeman.energy(&self.eq.sys, &self.m, self.t)));
+            out.push((
+                "zeeman",
+                self.eq.zeeman.energy(&self.eq.sys, &self.m, self.t),
+            ));
         }
         out
     }
@@ -578,5 +697,30 @@ impl Simulation {
     pub fn observables(&mut self) -> observe::Observables {
         let energies = self.energies();
         observe::Observables::measure(&self.eq.sys, &self.m, self.t, energies)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pulse_train_values_and_edges() {
+        let p = CurrentDrive::Pulses {
+            j: [1.0, 0.0, 0.0],
+            start: 1.0,
+            width: 0.5,
+            period: 2.0,
+        };
+        assert_eq!(p.at(0.9), [0.0; 3]);
+        assert_eq!(p.at(1.0), [1.0, 0.0, 0.0]);
+        assert_eq!(p.at(1.49), [1.0, 0.0, 0.0]);
+        assert_eq!(p.at(1.5), [0.0; 3]);
+        assert_eq!(p.at(3.2), [1.0, 0.0, 0.0]);
+        assert_eq!(p.next_edge(0.0), Some(1.0));
+        assert_eq!(p.next_edge(1.0), Some(1.5));
+        assert_eq!(p.next_edge(1.6), Some(3.0));
+        assert_eq!(p.next_edge(3.0), Some(3.5));
+        assert_eq!(CurrentDrive::Fixed([1.0; 3]).next_edge(0.0), None);
     }
 }

@@ -5,10 +5,13 @@ use super::expr::parse_expr;
 use super::lex::{Line, TokKind, Token};
 use crate::error::{Error, Result, Span};
 
+/// Deepest nesting of `.subckt` definitions accepted.
+pub const MAX_SUBCKT_NESTING: usize = 64;
+
 /// Dot-commands ngspice has that spinspice does not (yet).
 const UNSUPPORTED: &[&str] = &[
     ".ac", ".noise", ".tf", ".sens", ".pz", ".four", ".disto", ".meas", ".measure", ".func",
-    ".csparam", ".nodeset", ".pss", ".sp", ".width", ".plot", ".if", ".else", ".endif",
+    ".csparam", ".nodeset", ".pss", ".sp", ".width", ".if", ".else", ".endif",
 ];
 
 /// An expression error at `offset` of the inside of `tok`, as a diagnostic.
@@ -339,6 +342,15 @@ pub fn parse_lines(title: String, lines: Vec<Line>) -> Result<Ast> {
                 }
                 let fs = fields(toks, &mut i, false, &[])?;
                 let defaults = only_assigns(fs, "subcircuit parameters")?;
+                if stack.len() >= MAX_SUBCKT_NESTING {
+                    return Err(Error::at(
+                        span,
+                        format!(
+                            "subcircuit definitions nested more than {MAX_SUBCKT_NESTING} deep"
+                        ),
+                        Some("close definitions with `.ends`".into()),
+                    ));
+                }
                 let sub = Subckt {
                     name: name_tok.lower(),
                     ports,
@@ -427,7 +439,7 @@ pub fn parse_lines(title: String, lines: Vec<Line>) -> Result<Ast> {
             }
             ".dc" => StmtKind::Dc(fields(toks, &mut i, false, &[])?),
             ".tran" => StmtKind::Tran(fields(toks, &mut i, false, &[])?),
-            ".save" | ".print" | ".probe" => {
+            ".save" | ".print" | ".probe" | ".plot" => {
                 StmtKind::Save(head.clone(), fields(toks, &mut i, false, &[])?)
             }
             ".global" => StmtKind::Global(fields(toks, &mut i, false, &[])?),
@@ -449,7 +461,7 @@ pub fn parse_lines(title: String, lines: Vec<Line>) -> Result<Ast> {
                     format!("`{h}` is not supported (yet)"),
                     Some(
                         "supported: .param .subckt .ends .model .include .lib .ic .options \
-                         .op .dc .tran .save .print .probe .global .temp .end"
+                         .op .dc .tran .save .print .plot .probe .global .temp .end"
                             .into(),
                     ),
                 ))
@@ -460,7 +472,7 @@ pub fn parse_lines(title: String, lines: Vec<Line>) -> Result<Ast> {
                     format!("unknown dot-command `{h}`"),
                     Some(
                         "supported: .param .subckt .ends .model .include .lib .ic .options \
-                         .op .dc .tran .save .print .probe .global .temp .end"
+                         .op .dc .tran .save .print .plot .probe .global .temp .end"
                             .into(),
                     ),
                 ))

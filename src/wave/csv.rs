@@ -10,7 +10,7 @@
 use std::io::Write;
 use std::path::Path;
 
-use super::num::fmt_roundtrip;
+use super::num::push_roundtrip;
 use super::{AtomicWriter, Signal, Unit, Waveforms};
 use crate::error::Span;
 use crate::{Error, Result};
@@ -27,10 +27,10 @@ pub fn write_csv(path: &Path, w: &Waveforms) -> Result<()> {
     let mut line = String::new();
     for i in 0..w.len() {
         line.clear();
-        line.push_str(&fmt_roundtrip(w.scale.values[i]));
+        push_roundtrip(&mut line, w.scale.values[i]);
         for s in &w.signals {
             line.push(',');
-            line.push_str(&fmt_roundtrip(s.values[i]));
+            push_roundtrip(&mut line, s.values[i]);
         }
         line.push('\n');
         out.write_all(line.as_bytes()).map_err(io)?;

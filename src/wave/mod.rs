@@ -9,6 +9,7 @@ pub mod atomic;
 pub mod csv;
 mod measure;
 pub mod num;
+pub mod ovf;
 pub mod raw;
 pub mod snapshot;
 pub mod svg;

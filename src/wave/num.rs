@@ -4,18 +4,9 @@
 /// Shortest text that parses back to exactly `x` (Rust's round-trip formatting), in plain
 /// decimal for moderate magnitudes and in scientific notation otherwise.
 pub fn fmt_roundtrip(x: f64) -> String {
-    if x == 0.0 {
-        return "0".to_string();
-    }
-    if !x.is_finite() {
-        return fmt_nonfinite(x).to_string();
-    }
-    let a = x.abs();
-    if (1e-4..1e15).contains(&a) {
-        format!("{x}")
-    } else {
-        format!("{x:e}")
-    }
+    let mut s = String::new();
+    push_roundtrip(&mut s, x);
+    s
 }
 
 fn fmt_nonfinite(x: f64) -> &'static str {
@@ -28,21 +19,48 @@ fn fmt_nonfinite(x: f64) -> &'static str {
     }
 }
 
+/// Append [`fmt_roundtrip`]`(x)` to `out` without allocating.
+pub fn push_roundtrip(out: &mut String, x: f64) {
+    use std::fmt::Write;
+    if x == 0.0 {
+        out.push('0');
+    } else if !x.is_finite() {
+        out.push_str(fmt_nonfinite(x));
+    } else if (1e-4..1e15).contains(&x.abs()) {
+        let _ = write!(out, "{x}");
+    } else {
+        let _ = write!(out, "{x:e}");
+    }
+}
+
+/// Append [`fmt_c_exp`]`(x, prec)` to `out` without allocating.
+pub fn push_c_exp(out: &mut String, x: f64, prec: usize) {
+    use std::fmt::Write;
+    if !x.is_finite() {
+        out.push_str(fmt_nonfinite(x));
+        return;
+    }
+    let start = out.len();
+    let _ = write!(out, "{x:.prec$e}");
+    let Some(epos) = out[start..].find('e').map(|p| start + p) else {
+        return;
+    };
+    let e: i32 = out[epos + 1..].parse().unwrap_or(0);
+    out.truncate(epos + 1);
+    out.push(if e < 0 { '-' } else { '+' });
+    let a = e.unsigned_abs();
+    if a < 10 {
+        out.push('0');
+    }
+    let _ = write!(out, "{a}");
+}
+
 /// C's `%.{prec}e`: one digit, `prec` decimals, and a signed exponent of at least two
 /// digits (`1.500e-09`), as ngspice writes its ASCII raw files.
 pub fn fmt_c_exp(x: f64, prec: usize) -> String {
-    if !x.is_finite() {
-        return fmt_nonfinite(x).to_string();
-    }
-    let s = format!("{x:.prec$e}");
-    match s.split_once('e') {
-        Some((mant, exp)) => {
-            let e: i32 = exp.parse().unwrap_or(0);
-            let sign = if e < 0 { '-' } else { '+' };
-            format!("{mant}e{sign}{:02}", e.abs())
-        }
-        None => s,
-    }
+    let mut s = String::new();
+    push_c_exp(&mut s, x, prec);
+    s
 }
 
 /// `x` rounded to `digits` significant digits, written as `d.ddde±XX` (or `0`); negative
@@ -129,6 +147,10 @@ mod tests {
         assert_eq!(fmt_c_exp(0.0, 2), "0.00e+00");
         assert_eq!(fmt_c_exp(-123.0, 1), "-1.2e+02");
         assert_eq!(fmt_c_exp(1e100, 0), "1e+100");
+        assert_eq!(fmt_c_exp(f64::NAN, 3), "nan");
+        let mut buf = String::from("x=");
+        push_c_exp(&mut buf, -2.5e-300, 2);
+        assert_eq!(buf, "x=-2.50e-300");
     }
 
     #[test]

@@ -19,14 +19,16 @@
 //! (the variable lines are tab-separated: tab, index, tab, name, tab, type). Variable 0 is
 //! the scale. Only real (not complex) data is supported.
 
+use std::borrow::Cow;
 use std::io::Write;
 use std::path::Path;
 use std::sync::Arc;
 
-use super::num::fmt_c_exp;
+use super::num::push_c_exp;
 use super::{AtomicWriter, Signal, Unit, Waveforms};
 use crate::error::Span;
 use crate::{Error, Result};
+use std::fmt::Write as _;
 
 /// The ngspice type name of a unit.
 fn type_name(u: &Unit) -> &str {
@@ -82,11 +84,11 @@ pub fn write_raw(path: &Path, plots: &[Waveforms], ascii: bool) -> Result<()> {
             let mut buf = String::new();
             for i in 0..w.len() {
                 buf.clear();
-                buf.push_str(&format!(" {i}"));
+                let _ = write!(buf, " {i}");
                 for v in &vars {
                     buf.push('\t');
                     // 17 significant digits: every f64 survives the round trip.
-                    buf.push_str(&fmt_c_exp(v.values[i], 16));
+                    push_c_exp(&mut buf, v.values[i], 16);
                     buf.push('\n');
                 }
                 buf.push('\n');
@@ -158,17 +160,23 @@ struct Reader<'a> {
     file: Arc<std::path::PathBuf>,
 }
 
-impl Reader<'_> {
-    fn next_line(&mut self) -> Option<String> {
-        if self.pos >= self.bytes.len() {
+impl<'a> Reader<'a> {
+    /// The next text line without its line end, borrowed from the file when it is valid
+    /// UTF-8 (no allocation per line of a large ASCII file).
+    fn next_line(&mut self) -> Option<Cow<'a, str>> {
+        let bytes: &'a [u8] = self.bytes;
+        if self.pos >= bytes.len() {
             return None;
         }
-        let rest = &self.bytes[self.pos..];
+        let rest = &bytes[self.pos..];
         let end = rest.iter().position(|&b| b == b'\n').unwrap_or(rest.len());
         self.pos += (end + 1).min(rest.len());
         self.line += 1;
-        let l = String::from_utf8_lossy(&rest[..end]);
-        Some(l.trim_end_matches('\r').to_string())
+        let mut line = &rest[..end];
+        if line.last() == Some(&b'\r') {
+            line = &line[..line.len() - 1];
+        }
+        Some(String::from_utf8_lossy(line))
     }
 
     fn err(&self, line: usize, src: &str, token: &str, msg: impl Into<String>) -> Error {

@@ -32,10 +32,20 @@
 //!
 //! Numbers are C-style `d.ddde±XX` with `digits` significant digits, or `0`.
 //!
-//! Use in a test (with `insta` as a dev-dependency):
-//! ```ignore
-//! let text = spinspice::wave::snapshot::snapshot(&waveforms, &spec)?;
-//! insta::assert_snapshot!("rc_lowpass", text);
+//! Use in a test (with `insta` as a dev-dependency of your crate):
+//! ```
+//! use spinspice::wave::snapshot::{snapshot, SnapshotSpec};
+//! use spinspice::wave::{Signal, Waveforms};
+//! let w = Waveforms {
+//!     title: "ramp".into(),
+//!     plotname: "Transient Analysis".into(),
+//!     scale: Signal::new("time", vec![0.0, 1e-9, 2e-9]),
+//!     signals: vec![Signal::new("v(out)", vec![0.0, 0.5, 1.0])],
+//! };
+//! let text = snapshot(&w, &SnapshotSpec::grid(0.0, 2e-9, 3))?;
+//! assert!(text.contains("\n1.000e-09   5.000e-01\n"));
+//! // insta::assert_snapshot!("ramp", text);
+//! # Ok::<(), spinspice::Error>(())
 //! ```
 
 use super::num::fmt_sig;

@@ -16,7 +16,7 @@
 use std::io::Write;
 use std::path::Path;
 
-use super::num::fmt_roundtrip;
+use super::num::push_roundtrip;
 use super::AtomicWriter;
 use crate::{Error, Result};
 
@@ -124,7 +124,7 @@ impl TableWriter {
             if k > 0 {
                 line.push(self.sep);
             }
-            line.push_str(&fmt_roundtrip(*v));
+            push_roundtrip(&mut line, *v);
         }
         line.push('\n');
         let path = self.out.path().to_path_buf();

@@ -169,7 +169,7 @@ pub fn compare(ours: &Waveforms, reference: &Waveforms) -> Result<Vec<SignalErro
             };
             let err = (ov - rv).abs();
             worst.points += 1;
-            if err > worst.max_abs || err.is_nan() {
+            if worst.points == 1 || err > worst.max_abs || err.is_nan() {
                 worst.max_abs = if err.is_nan() { f64::INFINITY } else { err };
                 worst.at = x;
                 worst.ours = ov;
@@ -216,17 +216,17 @@ pub fn assert_matches(name: &str, ours: &Waveforms, reference: &Waveforms, tol: 
     );
 }
 
-/// Run every analysis of the netlist at `path` through the library API and return one
-/// [`Waveforms`] per analysis, in netlist order.
-///
-/// The pipeline is `netlist::parse_file` → `elab::elaborate` → `circuit::Circuit::from_flat`
-/// → run. Until the engine (branch h/engine) is merged into main this returns an error
-/// and the tests that need it are `#[ignore]`d.
+/// Run every analysis of the netlist at `path` through the library API
+/// (`netlist::parse_file` → `elab::elaborate` → `circuit::Circuit::from_flat` →
+/// `run_all`) and return one [`Waveforms`] per analysis, in netlist order.
 pub fn simulate(path: &Path) -> Result<Vec<Waveforms>, String> {
-    Err(format!(
-        "{}: the circuit engine is not merged yet (netlist → elab → circuit pipeline)",
-        path.display()
-    ))
+    let ast = spinspice::netlist::parse_file(path).map_err(|e| e.to_string())?;
+    let flat = spinspice::elab::elaborate(&ast, &[]).map_err(|e| e.to_string())?;
+    let mut circuit = spinspice::circuit::Circuit::from_flat(&flat).map_err(|e| e.to_string())?;
+    let runs = circuit
+        .run_all(&mut spinspice::progress::Silent)
+        .map_err(|e| e.to_string())?;
+    Ok(runs.into_iter().map(|(w, _stats)| w).collect())
 }
 
 /// Simulate `tests/reference/ngspice/<name>.cir` and return the plot of the same kind

@@ -38,7 +38,7 @@ awk 'BEGIN {
   for (i = 0; i < n; i++) for (j = 0; j < n; j++)
     printf "rx%d_%d r%d_%d c%d_%d %dk\n", i, j, i, j, i, j, 10 + 5 * ((7 * i + 13 * j) % 16)
   for (j = 0; j < n; j++) {
-    for (i = 0; i + 1 < n; i++) printf "cw%d_%d c%d_%d c%d_%d 2\n", i, j, i, j, i + 1, j
+    for (i = 0; i + 1 < n; i++) printf "rcw%d_%d c%d_%d c%d_%d 2\n", i, j, i, j, i + 1, j
     printf "vs%d c%d_%d 0 0\n", j, n - 1, j
   }
   print ".op"
