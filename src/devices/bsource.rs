@@ -71,6 +71,8 @@ pub enum Target {
     Branch(String),
 }
 
+mod ad;
+
 /// A value with its partial derivatives (one per reference).
 #[derive(Debug, Clone)]
 pub struct Dual {
@@ -78,193 +80,14 @@ pub struct Dual {
     pub d: Vec<f64>,
 }
 
-impl Dual {
-    fn constant(v: f64, n: usize) -> Dual {
-        Dual { v, d: vec![0.0; n] }
-    }
-    /// `f(self)` with derivative `df` (chain rule).
-    fn chain(mut self, v: f64, df: f64) -> Dual {
-        for d in self.d.iter_mut() {
-            *d *= df;
-        }
-        self.v = v;
-        self
-    }
-    /// `a*self + b*o` derivatives with value `v`.
-    fn lin(mut self, a: f64, o: &Dual, b: f64, v: f64) -> Dual {
-        for (d, e) in self.d.iter_mut().zip(&o.d) {
-            *d = a * *d + b * e;
-        }
-        self.v = v;
-        self
-    }
-    fn flat(self, v: f64) -> Dual {
-        let n = self.d.len();
-        Dual::constant(v, n)
-    }
-}
-
-/// Evaluate `node` with reference values `x` at `time`.
+/// Evaluate `node` with reference values `x` at `time` (allocating; the device itself
+/// evaluates into buffers it keeps).
 pub fn eval(node: &Node, x: &[f64], time: f64) -> Dual {
     let n = x.len();
-    match node {
-        Node::Num(v) => Dual::constant(*v, n),
-        Node::Time => Dual::constant(time, n),
-        Node::Ref(k) => {
-            let mut d = Dual::constant(x[*k], n);
-            d.d[*k] = 1.0;
-            d
-        }
-        Node::Un(op, a) => {
-            let a = eval(a, x, time);
-            match op {
-                UnOp::Neg => {
-                    let v = -a.v;
-                    a.chain(v, -1.0)
-                }
-                UnOp::Not => {
-                    let v = if a.v == 0.0 { 1.0 } else { 0.0 };
-                    a.flat(v)
-                }
-            }
-        }
-        Node::Bin(op, a, b) => binary(*op, eval(a, x, time), eval(b, x, time)),
-        Node::Tern(c, a, b) => {
-            if eval(c, x, time).v != 0.0 {
-                eval(a, x, time)
-            } else {
-                eval(b, x, time)
-            }
-        }
-        Node::Call(f, args) => {
-            let mut a: Vec<Dual> = args.iter().map(|e| eval(e, x, time)).collect();
-            call(FUNCTIONS[*f].0, &mut a)
-        }
-    }
-}
-
-fn truth(b: bool) -> f64 {
-    if b {
-        1.0
-    } else {
-        0.0
-    }
-}
-
-fn binary(op: BinOp, a: Dual, b: Dual) -> Dual {
-    let (x, y) = (a.v, b.v);
-    match op {
-        BinOp::Add => a.lin(1.0, &b, 1.0, x + y),
-        BinOp::Sub => a.lin(1.0, &b, -1.0, x - y),
-        BinOp::Mul => a.lin(y, &b, x, x * y),
-        BinOp::Div => a.lin(1.0 / y, &b, -x / (y * y), x / y),
-        BinOp::Pow => power(a, b),
-        BinOp::Lt => a.flat(truth(x < y)),
-        BinOp::Le => a.flat(truth(x <= y)),
-        BinOp::Gt => a.flat(truth(x > y)),
-        BinOp::Ge => a.flat(truth(x >= y)),
-        BinOp::Eq => a.flat(truth(x == y)),
-        BinOp::Ne => a.flat(truth(x != y)),
-        BinOp::And => a.flat(truth(x != 0.0 && y != 0.0)),
-        BinOp::Or => a.flat(truth(x != 0.0 || y != 0.0)),
-    }
-}
-
-/// `a^b`: `d = b a^(b-1) da + a^b ln(a) db` (the second term only where `a > 0`).
-fn power(a: Dual, b: Dual) -> Dual {
-    let (x, y) = (a.v, b.v);
-    let v = x.powf(y);
-    let da = if x == 0.0 && y < 1.0 {
-        0.0
-    } else {
-        y * x.powf(y - 1.0)
-    };
-    let db = if x > 0.0 { v * x.ln() } else { 0.0 };
-    a.lin(da, &b, db, v)
-}
-
-fn call(name: &str, a: &mut [Dual]) -> Dual {
-    let x = a[0].v;
-    let one = |a: &mut [Dual], v: f64, d: f64| {
-        std::mem::replace(&mut a[0], Dual::constant(0.0, 0)).chain(v, d)
-    };
-    match name {
-        "sqrt" => {
-            let v = x.sqrt();
-            one(a, v, 0.5 / v)
-        }
-        "exp" => {
-            let v = x.exp();
-            one(a, v, v)
-        }
-        "ln" | "log" => one(a, x.ln(), 1.0 / x),
-        "log10" => one(a, x.log10(), 1.0 / (x * std::f64::consts::LN_10)),
-        "abs" => one(a, x.abs(), if x < 0.0 { -1.0 } else { 1.0 }),
-        "sin" => one(a, x.sin(), x.cos()),
-        "cos" => one(a, x.cos(), -x.sin()),
-        "tan" => {
-            let c = x.cos();
-            one(a, x.tan(), 1.0 / (c * c))
-        }
-        "asin" => one(a, x.asin(), 1.0 / (1.0 - x * x).sqrt()),
-        "acos" => one(a, x.acos(), -1.0 / (1.0 - x * x).sqrt()),
-        "atan" => one(a, x.atan(), 1.0 / (1.0 + x * x)),
-        "sinh" => one(a, x.sinh(), x.cosh()),
-        "cosh" => one(a, x.cosh(), x.sinh()),
-        "tanh" => {
-            let t = x.tanh();
-            one(a, t, 1.0 - t * t)
-        }
-        "u" => one(a, truth(x > 0.0), 0.0),
-        "uramp" => one(a, x.max(0.0), truth(x > 0.0)),
-        "sgn" | "sign" => one(a, x.signum() * truth(x != 0.0), 0.0),
-        "floor" => one(a, x.floor(), 0.0),
-        "ceil" => one(a, x.ceil(), 0.0),
-        "int" => one(a, x.trunc(), 0.0),
-        "min" | "max" => {
-            // Any number of arguments (at least two): the derivative of the one picked.
-            let mut k = 0;
-            for (j, d) in a.iter().enumerate().skip(1) {
-                if (name == "min" && d.v < a[k].v) || (name == "max" && d.v > a[k].v) {
-                    k = j;
-                }
-            }
-            std::mem::replace(&mut a[k], Dual::constant(0.0, 0))
-        }
-        "pow" => {
-            let b = a[1].clone();
-            power(a[0].clone(), b)
-        }
-        "pwr" => {
-            // sign(x) |x|^y.
-            let y = a[1].v;
-            let s = if x < 0.0 { -1.0 } else { 1.0 };
-            let m = x.abs();
-            let v = s * m.powf(y);
-            let dx = if m == 0.0 { 0.0 } else { y * m.powf(y - 1.0) };
-            let dy = if m > 0.0 { v * m.ln() } else { 0.0 };
-            let b = a[1].clone();
-            a[0].clone().lin(dx, &b, dy, v)
-        }
-        "atan2" => {
-            let y = a[1].v;
-            let r2 = x * x + y * y;
-            let b = a[1].clone();
-            // atan2(x, y): d/dx = y/r², d/dy = -x/r².
-            a[0].clone().lin(y / r2, &b, -x / r2, x.atan2(y))
-        }
-        "limit" => {
-            let (lo, hi) = (a[1].v, a[2].v);
-            if x < lo {
-                a[1].clone()
-            } else if x > hi {
-                a[2].clone()
-            } else {
-                a[0].clone()
-            }
-        }
-        _ => a[0].clone().flat(f64::NAN),
-    }
+    let mut d = vec![0.0; n];
+    let mut free = vec![0.0; ad::need(node) * n];
+    let v = ad::ev(node, x, time, &mut d, &mut free);
+    Dual { v, d }
 }
 
 /// A behavioural source.
@@ -282,7 +105,10 @@ pub struct BSource {
     span: Span,
     s_br: [Slot; 4],
     s_ref: Vec<[Slot; 2]>,
+    /// Reference values, partials and AD scratch (sized once).
     xs: Vec<f64>,
+    d: Vec<f64>,
+    free: Vec<f64>,
 }
 
 impl BSource {
@@ -301,6 +127,7 @@ impl BSource {
         };
         let mut refs = Vec::new();
         let expr = compile(e, flat, &mut refs, &inst.span)?;
+        let scratch = ad::need(&expr) * refs.len();
         Ok(Box::new(BSource {
             name: inst.name.clone(),
             p: nlutil::unknown_of(inst.nodes[0]),
@@ -309,6 +136,8 @@ impl BSource {
             expr,
             unk: vec![GROUND; refs.len()],
             xs: vec![0.0; refs.len()],
+            d: vec![0.0; refs.len()],
+            free: vec![0.0; scratch],
             s_ref: vec![[Slot::NONE; 2]; refs.len()],
             refs,
             br: GROUND,
@@ -446,26 +275,26 @@ impl Device for BSource {
         for (k, u) in self.unk.iter().enumerate() {
             self.xs[k] = l.v(*u);
         }
-        let f = eval(&self.expr, &self.xs, l.time);
-        if !f.v.is_finite() {
+        let v = ad::ev(&self.expr, &self.xs, l.time, &mut self.d, &mut self.free);
+        if !v.is_finite() {
             return Err(Error::Convergence(format!(
                 "behavioural source `{}` evaluated to {} at time {:e} s",
-                self.name, f.v, l.time
+                self.name, v, l.time
             )));
         }
-        let lin: f64 = f.d.iter().zip(&self.xs).map(|(d, x)| d * x).sum();
-        let val = f.v * l.src_factor;
+        let lin: f64 = self.d.iter().zip(&self.xs).map(|(d, x)| d * x).sum();
+        let val = v * l.src_factor;
         if self.voltage {
             l.add(self.s_br[0], 1.0);
             l.add(self.s_br[1], -1.0);
             l.add(self.s_br[2], 1.0);
             l.add(self.s_br[3], -1.0);
-            for (k, d) in f.d.iter().enumerate() {
+            for (k, d) in self.d.iter().enumerate() {
                 l.add(self.s_ref[k][0], -d * l.src_factor);
             }
             l.rhs(self.br, val - lin * l.src_factor);
         } else {
-            for (k, d) in f.d.iter().enumerate() {
+            for (k, d) in self.d.iter().enumerate() {
                 l.add(self.s_ref[k][0], d * l.src_factor);
                 l.add(self.s_ref[k][1], -d * l.src_factor);
             }

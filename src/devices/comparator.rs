@@ -8,10 +8,11 @@
 //!   `[vol, voh]`.
 //!
 //! Hysteresis: the threshold `th` is `vth + vhys/2` while the output is low and
-//! `vth - vhys/2` while it is high. The state flips once the input is past the active
-//! threshold by the edge's own width (4 `width` for tanh, the linear range for `gain`), where
-//! the target is already at its rail, so the flip is (nearly) seamless for Newton. The state
-//! is per accepted point (`accept`/`reject`).
+//! `vth - vhys/2` while it is high. The state flips when the input crosses the active
+//! threshold (where the target passes mid-rail), so the flip is regenerative like a Schmitt
+//! trigger's: the target jumps towards the other rail, and a feedback loop cannot settle
+//! half-way. A flip during Newton forces another iteration; the state is per accepted point
+//! (`accept`/`reject`). With `vhys = 0` there is no state: the edge is a plain function.
 //!
 //! Rise/fall: `y` is an integrated state, `tau dy/dt = target - y`, with `tau = tr/ln 9` when
 //! rising and `tf/ln 9` when falling (`tr`, `tf` are 10–90 % times of the exponential). The
@@ -104,23 +105,14 @@ impl Transfer {
         }
     }
 
-    /// Input distance beyond the threshold at which the output sits at its rail.
-    fn margin(&self) -> f64 {
-        match self.gain {
-            Some(g) => (self.voh - self.vol).abs() / (2.0 * g),
-            None => 4.0 * self.width,
-        }
-    }
-
     /// New state from `vd` and the previous state.
     pub fn state(&self, vd: f64, high: bool) -> bool {
         if self.vhys == 0.0 {
             return vd > self.vth;
         }
-        let m = self.margin();
-        if !high && vd > self.threshold(false) + m {
+        if !high && vd > self.threshold(false) {
             true
-        } else if high && vd < self.threshold(true) - m {
+        } else if high && vd < self.threshold(true) {
             false
         } else {
             high

@@ -156,3 +156,33 @@ fn voltage_source_follows_expression_of_another_branch() {
     assert!(c.solve(Mode::Dc, 0.0, 0.0));
     assert!((c.x[1] - 2.0).abs() < 1e-9, "{}", c.x[1]);
 }
+
+#[test]
+fn multi_argument_function_derivatives() {
+    // pow(a, b) = a^b: d/da = b a^(b-1), d/db = a^b ln a; atan2(a, b): (b, -a)/(a² + b²);
+    // max(a, b, 1) and limit(a, 0, b) pass the partials of the argument they pick.
+    let (a, b) = (1.7, 0.6);
+    let n = compiled(&call("pow", vec![v("a"), v("b")]));
+    let d = eval(&n, &[a, b], 0.0);
+    assert!((d.v - a.powf(b)).abs() < 1e-15);
+    assert!((d.d[0] - b * a.powf(b - 1.0)).abs() < 1e-14);
+    assert!((d.d[1] - a.powf(b) * a.ln()).abs() < 1e-14);
+    let d = eval(
+        &compiled(&call("atan2", vec![v("a"), v("b")])),
+        &[a, b],
+        0.0,
+    );
+    let r2 = a * a + b * b;
+    assert!((d.v - a.atan2(b)).abs() < 1e-15);
+    assert!((d.d[0] - b / r2).abs() < 1e-15 && (d.d[1] + a / r2).abs() < 1e-15);
+    let m = compiled(&call("max", vec![v("a"), v("b"), num(1.0)]));
+    let d = eval(&m, &[a, b], 0.0);
+    assert_eq!((d.v, d.d[0], d.d[1]), (a, 1.0, 0.0));
+    let d = eval(&m, &[0.2, b], 0.0);
+    assert_eq!((d.v, d.d[0], d.d[1]), (1.0, 0.0, 0.0));
+    let lim = compiled(&call("limit", vec![v("a"), num(0.0), v("b")]));
+    let d = eval(&lim, &[a, b], 0.0);
+    assert_eq!((d.v, d.d[0], d.d[1]), (b, 0.0, 1.0));
+    let d = eval(&lim, &[0.3, b], 0.0);
+    assert_eq!((d.v, d.d[0], d.d[1]), (0.3, 1.0, 0.0));
+}

@@ -50,8 +50,8 @@ fn spike_signal_is_the_output_at_mid_rail() {
 #[test]
 fn hysteresis_switches_at_both_thresholds() {
     // Triangle 0 → 1 → 0 V over 2 µs on inp, inn at 0.5 V; vhys = 0.2, width = 1 mV:
-    // up at 0.6 V (+4 mV margin, crossing mid-rail at 0.6 V: t = 0.6 µs), down at 0.4 V
-    // (t = 1.6 µs). Output loaded by 1 MOhm, rout = 1 Ohm: rails within 1 µV.
+    // up when inp passes 0.6 V (t = 0.6 µs), down below 0.4 V (t = 1.6 µs). Output loaded by
+    // 1 MOhm, rout = 1 Ohm: rails within 1 µV.
     let c = cmp(&[
         ("vth", 0.0),
         ("vhys", 0.2),
@@ -86,6 +86,10 @@ fn hysteresis_switches_at_both_thresholds() {
     assert!((last_high - 1.6e-6).abs() <= 1.01e-9, "{last_high}");
     // In the band (inp = 0.5 V at 0.5 µs going up: low; at 1.5 µs going down: high).
     assert!(pts[500].1[2].abs() < 1e-5 && (pts[1500].1[2] - 1.0).abs() < 1e-5);
+    // Regenerative: one step after the up-crossing the output is at the rail, not on the
+    // tanh slope (the threshold moved 0.2 V = 200 widths below the input).
+    let k = pts.iter().position(|p| p.1[2] > 0.5).unwrap_or(0);
+    assert!((pts[k + 1].1[2] - 1.0).abs() < 1e-5, "{}", pts[k + 1].1[2]);
 }
 
 #[test]
