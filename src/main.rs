@@ -4,15 +4,15 @@ use spinspice::cli::{Cli, Command};
 fn main() {
     let cli = Cli::parse();
     let result: spinspice::Result<()> = match &cli.command {
+        Command::Fit(a) => spinspice::neuron::cli::fit(a),
+        Command::Data(a) => spinspice::neuron::cli::data(a),
         Command::Run(_)
         | Command::Check(_)
         | Command::Mag(_)
-        | Command::Fit(_)
         | Command::Train(_)
         | Command::Eval(_)
         | Command::Crossbar(_)
-        | Command::Params(_)
-        | Command::Data(_) => Err(spinspice::Error::Usage(
+        | Command::Params(_) => Err(spinspice::Error::Usage(
             "this subcommand is not implemented yet".into(),
         )),
     };
