@@ -6,11 +6,17 @@ fn main() {
     let result: spinspice::Result<()> = match &cli.command {
         Command::Fit(a) => spinspice::neuron::cli::fit(a),
         Command::Data(a) => spinspice::neuron::cli::data(a),
+        #[cfg(feature = "snn")]
+        Command::Train(a) => spinspice::snn::cli::train(a),
+        #[cfg(feature = "snn")]
+        Command::Eval(a) => spinspice::snn::cli::eval(a),
+        #[cfg(not(feature = "snn"))]
+        Command::Train(_) | Command::Eval(_) => Err(spinspice::Error::Usage(
+            "this build has no spiking-network layer (rebuild with the `snn` feature)".into(),
+        )),
         Command::Run(_)
         | Command::Check(_)
         | Command::Mag(_)
-        | Command::Train(_)
-        | Command::Eval(_)
         | Command::Crossbar(_)
         | Command::Params(_) => Err(spinspice::Error::Usage(
             "this subcommand is not implemented yet".into(),
