@@ -7,7 +7,6 @@
 //! DATA_DIR defaults to `tests/data/mnist` (the committed subset); BATCHES to 5.
 //! Compare with `examples/bench_snntorch.py` (same models in snnTorch on CPU PyTorch).
 
-use burn::module::Module;
 use burn::tensor::Device;
 use spinspice::neuron::data;
 use spinspice::neuron::encode::Encoding;
@@ -48,7 +47,6 @@ fn bench<N: SnnNet>(
         let l = loss(&cfg.arch, &out, one_hot(&labels, device));
         let grads = l.backward();
         model = optim.step(5e-4, model, &grads);
-        let _ = model.clone().valid();
         let dt = t0.elapsed().as_secs_f64();
         if i > 0 {
             times.push(dt);
