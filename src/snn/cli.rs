@@ -73,7 +73,7 @@ pub fn train(a: &TrainArgs) -> Result<()> {
         Progress::Start { done, batches } => {
             bar.set_length(*batches as u64);
             if *done > 0 && !quiet {
-                bar.println(format!("resuming after epoch {done}"));
+                eprintln!("resuming after epoch {done}");
             }
         }
         Progress::Batch { epoch, done, loss } => {
@@ -82,7 +82,7 @@ pub fn train(a: &TrainArgs) -> Result<()> {
             bar.set_message(format!("loss {loss:.4}"));
         }
         Progress::Epoch(r) => {
-            bar.println(format!(
+            let line = format!(
                 "epoch {}: train loss {:.4} acc {:.4} | test loss {:.4} acc {:.4} | {:.1} images/s",
                 r.epoch,
                 r.train_loss,
@@ -90,7 +90,15 @@ pub fn train(a: &TrainArgs) -> Result<()> {
                 r.test_loss,
                 r.test_accuracy,
                 r.train_images_per_s
-            ));
+            );
+            if bar.is_hidden() {
+                // not a terminal: plain lines
+                if !quiet {
+                    eprintln!("{line}");
+                }
+            } else {
+                bar.println(line);
+            }
             bar.set_position(0);
         }
     };
