@@ -319,6 +319,10 @@ mod tests {
         let f = fit_trace(&tr, FitModel::Dw).unwrap();
         for (name, want) in ["beta", "alpha", "gamma"].iter().zip(p) {
             let got = f.params[*name];
+            eprintln!(
+                "{name}: fitted {got:.6e}, true {want:.6e}, rel. error {:.2e}",
+                (got - want) / want
+            );
             assert!(close(got, want, 0.03), "{name}: {got} vs {want}");
         }
         assert!(f.resets > 5);
@@ -336,6 +340,10 @@ mod tests {
         let f = fit_trace(&tr, FitModel::Skyrmion).unwrap();
         for (name, want) in ["k1", "k2", "gamma"].iter().zip(p) {
             let got = f.params[*name];
+            eprintln!(
+                "{name}: fitted {got:.6e}, true {want:.6e}, rel. error {:.2e}",
+                (got - want) / want
+            );
             assert!(close(got, want, 0.03), "{name}: {got} vs {want}");
         }
         assert!(close(f.threshold.unwrap(), 20e-9, 0.03));
