@@ -8,11 +8,17 @@ fn main() {
         Command::Params(a) => spinspice::devices::registry::params_cli(a),
         Command::Run(a) => spinspice::circuit::cli::run(a),
         Command::Mag(a) => spinspice::micromag::cli::run(a),
-        Command::Fit(_)
-        | Command::Train(_)
-        | Command::Eval(_)
-        | Command::Crossbar(_)
-        | Command::Data(_) => Err(spinspice::Error::Usage(
+        Command::Fit(a) => spinspice::neuron::cli::fit(a),
+        Command::Data(a) => spinspice::neuron::cli::data(a),
+        #[cfg(feature = "snn")]
+        Command::Train(a) => spinspice::snn::cli::train(a),
+        #[cfg(feature = "snn")]
+        Command::Eval(a) => spinspice::snn::cli::eval(a),
+        #[cfg(not(feature = "snn"))]
+        Command::Train(_) | Command::Eval(_) => Err(spinspice::Error::Usage(
+            "this build has no spiking-network layer (rebuild with the `snn` feature)".into(),
+        )),
+        Command::Crossbar(_) => Err(spinspice::Error::Usage(
             "this subcommand is not implemented yet".into(),
         )),
     };

@@ -1,0 +1,107 @@
+//! Training throughput of the FC-SNN (784-1000-10) and the CSNN, 25 steps, batch 128, on
+//! the CPU (ndarray backend): median images/s over a few timed batches after a warm-up.
+//!
+//! ```sh
+//! cargo run --release --example bench_train -- [DATA_DIR] [BATCHES]
+//! ```
+//! DATA_DIR defaults to `tests/data/mnist` (the committed subset); BATCHES to 5.
+//! Compare with `examples/bench_snntorch.py` (same models in snnTorch on CPU PyTorch).
+
+use burn::tensor::Device;
+use spinspice::neuron::data;
+use spinspice::neuron::encode::Encoding;
+use spinspice::neuron::export::NeuronSpec;
+use spinspice::neuron::NeuronModel;
+use spinspice::snn::adam::Adam;
+use spinspice::snn::encode::encode_batch;
+use spinspice::snn::model::{Csnn, FcSnn, NetConfig, SnnNet};
+use spinspice::snn::surrogate::Surrogate;
+use spinspice::snn::train::{batch_pixels, loss};
+use std::time::Instant;
+
+fn one_hot(labels: &[u8], device: &Device) -> burn::tensor::Tensor<2> {
+    let mut v = vec![0f32; labels.len() * 10];
+    for (b, &l) in labels.iter().enumerate() {
+        v[b * 10 + l as usize] = 1.0;
+    }
+    burn::tensor::Tensor::from_data(burn::tensor::TensorData::new(v, [labels.len(), 10]), device)
+}
+
+fn bench<N: SnnNet>(
+    name: &str,
+    mut model: N,
+    cfg: &NetConfig,
+    split: &data::Split,
+    batches: usize,
+    device: &Device,
+) {
+    let bs = 128;
+    let mut optim = Adam::default();
+    let mut times = vec![];
+    for i in 0..batches + 1 {
+        let idx: Vec<usize> = (0..bs).map(|k| (i * bs + k) % split.len()).collect();
+        let (px, labels) = batch_pixels(split, &idx);
+        let t0 = Instant::now();
+        let input = encode_batch(cfg.encoding, &px, bs, cfg.steps, i as u64, device);
+        let out = model.forward(&input, cfg.steps);
+        let l = loss(&cfg.arch, &out, one_hot(&labels, device));
+        let grads = l.backward();
+        model = optim.step(5e-4, model, &grads);
+        let dt = t0.elapsed().as_secs_f64();
+        if i > 0 {
+            times.push(dt);
+        }
+    }
+    times.sort_by(f64::total_cmp);
+    let med = times[times.len() / 2];
+    println!(
+        "{name:<28} median {:.3} s/batch of {bs} -> {:.1} images/s",
+        med,
+        bs as f64 / med
+    );
+}
+
+fn main() -> spinspice::Result<()> {
+    let args: Vec<String> = std::env::args().collect();
+    let dir = args
+        .get(1)
+        .cloned()
+        .unwrap_or_else(|| "tests/data/mnist".into());
+    let batches: usize = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(5);
+    let ds = data::load("mnist", std::path::Path::new(&dir), None, Some(1))?;
+    let device = spinspice::snn::cpu().autodiff();
+    device.seed(1);
+    for neuron in ["leaky", "dw", "skyrmion"] {
+        for arch in ["fc", "conv"] {
+            let cfg = NetConfig {
+                arch: arch.into(),
+                neuron: NeuronSpec::from_model(&NeuronModel::network_preset(neuron)?),
+                surrogate: Surrogate::ArcTan { slope: 2.0 },
+                steps: 25,
+                encoding: Encoding::Direct,
+                hidden: 1000,
+            };
+            let name = format!("{arch}/{neuron}");
+            if arch == "fc" {
+                bench(
+                    &name,
+                    FcSnn::new(&cfg, 784, &device)?,
+                    &cfg,
+                    &ds.train,
+                    batches,
+                    &device,
+                );
+            } else {
+                bench(
+                    &name,
+                    Csnn::new(&cfg, &device)?,
+                    &cfg,
+                    &ds.train,
+                    batches,
+                    &device,
+                );
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,270 @@
+//! The FC-SNN (784-1000-10) and the CSNN of the paper's Sec. IV / Fig. 10.
+
+use super::encode::{Encoding, Input};
+use super::layer::SpikingLayer;
+use super::surrogate::Surrogate;
+use crate::neuron::export::{LayerEntry, LayerExport, NeuronSpec};
+use crate::Result;
+use burn::module::Module;
+use burn::nn::conv::{Conv2d, Conv2dConfig};
+use burn::nn::pool::{MaxPool2d, MaxPool2dConfig};
+use burn::nn::{Linear, LinearConfig};
+use burn::tensor::{Device, Tensor};
+use serde::{Deserialize, Serialize};
+
+/// Everything that defines a network (saved as `config.json` beside the checkpoint).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NetConfig {
+    /// `fc` or `conv`.
+    pub arch: String,
+    /// The neuron of every spiking layer.
+    pub neuron: NeuronSpec,
+    /// The spike surrogate.
+    pub surrogate: Surrogate,
+    /// Time steps per image.
+    pub steps: usize,
+    /// Input encoding.
+    pub encoding: Encoding,
+    /// Hidden width of the FC-SNN (1000 in the paper).
+    pub hidden: usize,
+}
+
+/// Recorded output of a forward pass.
+///
+/// # Shapes
+/// `spk`, `mem`: `[steps, batch, 10]`.
+#[derive(Debug, Clone)]
+pub struct SnnOutput {
+    /// Output spikes per step.
+    pub spk: Tensor<3>,
+    /// Output membranes per step.
+    pub mem: Tensor<3>,
+}
+
+/// A spiking network the training loop can drive.
+pub trait SnnNet: Module + Sized {
+    /// Run `steps` time steps on `input`.
+    fn forward(&self, input: &Input, steps: usize) -> SnnOutput;
+    /// Layer entries and weights for the export (forward order).
+    fn export_layers(&self) -> (Vec<LayerEntry>, Vec<LayerExport>);
+}
+
+fn linear_export(name: &str, l: &Linear) -> (LayerEntry, LayerExport) {
+    let w = l.weight.val(); // [in, out]
+    let [n_in, out] = w.dims();
+    let data = w.to_data().convert::<f32>();
+    let v = data.as_slice::<f32>().unwrap_or(&[]);
+    let weight = (0..out)
+        .map(|o| (0..n_in).map(|i| v[i * out + o]).collect())
+        .collect();
+    let bias = l.bias.as_ref().map(|b| {
+        let d = b.val().to_data().convert::<f32>();
+        d.as_slice::<f32>().unwrap_or(&[]).to_vec()
+    });
+    (
+        LayerEntry {
+            name: name.into(),
+            kind: "linear".into(),
+            n_in,
+            out,
+            file: format!("{name}.json"),
+            kernel: None,
+        },
+        LayerExport {
+            name: name.into(),
+            n_in,
+            out,
+            weight,
+            bias,
+            kernel: None,
+        },
+    )
+}
+
+fn conv_export(name: &str, c: &Conv2d) -> (LayerEntry, LayerExport) {
+    let w = c.weight.val(); // [out, in, kh, kw]
+    let [out, n_in, kh, kw] = w.dims();
+    let data = w.to_data().convert::<f32>();
+    let v = data.as_slice::<f32>().unwrap_or(&[]);
+    let row = n_in * kh * kw;
+    let weight = (0..out)
+        .map(|o| v[o * row..(o + 1) * row].to_vec())
+        .collect();
+    let bias = c.bias.as_ref().map(|b| {
+        let d = b.val().to_data().convert::<f32>();
+        d.as_slice::<f32>().unwrap_or(&[]).to_vec()
+    });
+    (
+        LayerEntry {
+            name: name.into(),
+            kind: "conv2d".into(),
+            n_in,
+            out,
+            file: format!("{name}.json"),
+            kernel: Some([kh, kw]),
+        },
+        LayerExport {
+            name: name.into(),
+            n_in,
+            out,
+            weight,
+            bias,
+            kernel: Some([kh, kw]),
+        },
+    )
+}
+
+/// Three-layer fully connected SNN (Fig. 10(a), Algorithm 1): `fc1 -> lif -> fc2 -> lif`.
+#[derive(Module, Debug)]
+pub struct FcSnn {
+    /// 784 -> hidden.
+    pub fc1: Linear,
+    /// hidden -> 10.
+    pub fc2: Linear,
+    /// The spiking neurons (no parameters).
+    #[module(skip)]
+    pub lif: SpikingLayer,
+}
+
+impl FcSnn {
+    /// Build from a config (weights: burn's default Kaiming-uniform init, seeded by the
+    /// device seed).
+    pub fn new(cfg: &NetConfig, inputs: usize, device: &Device) -> Result<Self> {
+        Ok(FcSnn {
+            fc1: LinearConfig::new(inputs, cfg.hidden).init(device),
+            fc2: LinearConfig::new(cfg.hidden, 10).init(device),
+            lif: SpikingLayer {
+                neuron: cfg.neuron.to_model()?,
+                surrogate: cfg.surrogate,
+            },
+        })
+    }
+}
+
+impl SnnNet for FcSnn {
+    fn forward(&self, input: &Input, steps: usize) -> SnnOutput {
+        let cur1_const = match input {
+            Input::Direct(x) => Some(self.fc1.forward(x.clone())),
+            Input::Steps(_) => None,
+        };
+        let batch = match input {
+            Input::Direct(x) => x.dims()[0],
+            Input::Steps(f) => f.first().map(|t| t.dims()[0]).unwrap_or(0),
+        };
+        let device = self.fc1.weight.val().device();
+        let hidden = self.fc1.weight.val().dims()[1];
+        let mut mem1 = Tensor::<2>::zeros([batch, hidden], &device);
+        let mut mem2 = Tensor::<2>::zeros([batch, 10], &device);
+        let (mut spk_rec, mut mem_rec) = (Vec::with_capacity(steps), Vec::with_capacity(steps));
+        for t in 0..steps {
+            let cur1 = match (&cur1_const, input) {
+                (Some(c), _) => c.clone(),
+                (None, Input::Steps(f)) => self.fc1.forward(f[t.min(f.len() - 1)].clone()),
+                (None, Input::Direct(x)) => self.fc1.forward(x.clone()),
+            };
+            let (spk1, m1) = self.lif.forward(cur1, mem1);
+            mem1 = m1;
+            let (spk2, m2) = self.lif.forward(self.fc2.forward(spk1), mem2);
+            mem2 = m2;
+            spk_rec.push(spk2);
+            mem_rec.push(mem2.clone());
+        }
+        SnnOutput {
+            spk: Tensor::stack(spk_rec, 0),
+            mem: Tensor::stack(mem_rec, 0),
+        }
+    }
+
+    fn export_layers(&self) -> (Vec<LayerEntry>, Vec<LayerExport>) {
+        let (e1, w1) = linear_export("fc1", &self.fc1);
+        let (e2, w2) = linear_export("fc2", &self.fc2);
+        (vec![e1, e2], vec![w1, w2])
+    }
+}
+
+/// Convolutional SNN (Fig. 10(b)): `conv1 (1->32, k5) -> maxpool 2 -> lif -> conv2 (32->64,
+/// k5) -> maxpool 2 -> lif -> fc (1024->10) -> lif`. No padding (the paper's "padding = 5"
+/// would not give the 4x4 map its FC layer implies for 28x28 inputs).
+#[derive(Module, Debug)]
+pub struct Csnn {
+    /// 1 -> 32 channels, 5x5.
+    pub conv1: Conv2d,
+    /// 32 -> 64 channels, 5x5.
+    pub conv2: Conv2d,
+    /// 2x2 max pooling, stride 2.
+    pub pool: MaxPool2d,
+    /// 64*4*4 -> 10.
+    pub fc: Linear,
+    /// The spiking neurons (no parameters).
+    #[module(skip)]
+    pub lif: SpikingLayer,
+}
+
+impl Csnn {
+    /// Build from a config (28x28 single-channel inputs).
+    pub fn new(cfg: &NetConfig, device: &Device) -> Result<Self> {
+        Ok(Csnn {
+            conv1: Conv2dConfig::new([1, 32], [5, 5]).init(device),
+            conv2: Conv2dConfig::new([32, 64], [5, 5]).init(device),
+            pool: MaxPool2dConfig::new([2, 2]).with_strides([2, 2]).init(),
+            fc: LinearConfig::new(64 * 4 * 4, 10).init(device),
+            lif: SpikingLayer {
+                neuron: cfg.neuron.to_model()?,
+                surrogate: cfg.surrogate,
+            },
+        })
+    }
+
+    fn stage1(&self, x: Tensor<2>) -> Tensor<4> {
+        let [b, _] = x.dims();
+        self.pool
+            .forward(self.conv1.forward(x.reshape([b, 1, 28, 28])))
+    }
+}
+
+impl SnnNet for Csnn {
+    fn forward(&self, input: &Input, steps: usize) -> SnnOutput {
+        let cur1_const = match input {
+            Input::Direct(x) => Some(self.stage1(x.clone())),
+            Input::Steps(_) => None,
+        };
+        let batch = match input {
+            Input::Direct(x) => x.dims()[0],
+            Input::Steps(f) => f.first().map(|t| t.dims()[0]).unwrap_or(0),
+        };
+        let device = self.fc.weight.val().device();
+        let mut mem1 = Tensor::<4>::zeros([batch, 32, 12, 12], &device);
+        let mut mem2 = Tensor::<4>::zeros([batch, 64, 4, 4], &device);
+        let mut mem3 = Tensor::<2>::zeros([batch, 10], &device);
+        let (mut spk_rec, mut mem_rec) = (Vec::with_capacity(steps), Vec::with_capacity(steps));
+        for t in 0..steps {
+            let cur1 = match (&cur1_const, input) {
+                (Some(c), _) => c.clone(),
+                (None, Input::Steps(f)) => self.stage1(f[t.min(f.len() - 1)].clone()),
+                (None, Input::Direct(x)) => self.stage1(x.clone()),
+            };
+            let (spk1, m1) = self.lif.forward(cur1, mem1);
+            mem1 = m1;
+            let cur2 = self.pool.forward(self.conv2.forward(spk1));
+            let (spk2, m2) = self.lif.forward(cur2, mem2);
+            mem2 = m2;
+            let (spk3, m3) = self
+                .lif
+                .forward(self.fc.forward(spk2.reshape([batch, 64 * 16])), mem3);
+            mem3 = m3;
+            spk_rec.push(spk3);
+            mem_rec.push(mem3.clone());
+        }
+        SnnOutput {
+            spk: Tensor::stack(spk_rec, 0),
+            mem: Tensor::stack(mem_rec, 0),
+        }
+    }
+
+    fn export_layers(&self) -> (Vec<LayerEntry>, Vec<LayerExport>) {
+        let (e1, w1) = conv_export("conv1", &self.conv1);
+        let (e2, w2) = conv_export("conv2", &self.conv2);
+        let (e3, w3) = linear_export("fc", &self.fc);
+        (vec![e1, e2, e3], vec![w1, w2, w3])
+    }
+}

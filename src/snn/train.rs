@@ -1,0 +1,454 @@
+//! The training loop: BPTT through the time steps, Adam, per-epoch checkpoints that resume.
+//!
+//! Loss (Algorithm 2): the FC-SNN sums the cross-entropy of the output membrane over the
+//! steps; the CSNN takes the cross-entropy of the output spike counts. Predictions are the
+//! neuron with the most output spikes (ties broken by the summed membrane).
+
+use super::adam::Adam;
+use super::encode::{encode_batch, Input};
+use super::model::{Csnn, FcSnn, NetConfig, SnnNet, SnnOutput};
+use crate::neuron::data::{Dataset, Split};
+use crate::neuron::export::{self, write_atomic, NetworkExport};
+use crate::{Error, Result};
+use burn::store::ModuleRecord;
+use burn::tensor::{activation, Device, Tensor, TensorData};
+use rand::seq::SliceRandom;
+use rand::SeedableRng;
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+/// Everything a run depends on (saved as `config.json`; a resumed run must match it).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrainConfig {
+    /// `mnist` or `fashion`.
+    pub dataset: String,
+    /// The network.
+    pub net: NetConfig,
+    /// Epochs to train in total.
+    pub epochs: usize,
+    /// Images per batch.
+    pub batch_size: usize,
+    /// Adam learning rate.
+    pub lr: f64,
+    /// Seed of the weight init, the shuffling and the rate code.
+    pub seed: u64,
+    /// First N training images (None: all).
+    pub train_limit: Option<usize>,
+    /// First N test images (None: all).
+    pub test_limit: Option<usize>,
+}
+
+/// One epoch's figures.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EpochRecord {
+    /// 1-based epoch.
+    pub epoch: usize,
+    /// Mean training loss.
+    pub train_loss: f64,
+    /// Training accuracy (fraction, during the epoch).
+    pub train_accuracy: f64,
+    /// Mean test loss.
+    pub test_loss: f64,
+    /// Test accuracy (fraction).
+    pub test_accuracy: f64,
+    /// Training throughput (images/s, forward + backward + update).
+    pub train_images_per_s: f64,
+    /// Wall time of the training part of the epoch.
+    pub train_seconds: f64,
+}
+
+/// `metrics.json`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Metrics {
+    /// Final test accuracy (fraction).
+    pub test_accuracy: f64,
+    /// Mean training throughput over the epochs (images/s).
+    pub train_images_per_s: f64,
+    /// Epochs trained.
+    pub epochs: usize,
+    /// Training / test images used.
+    pub train_images: usize,
+    /// Test images used.
+    pub test_images: usize,
+    /// Per-epoch figures.
+    pub history: Vec<EpochRecord>,
+}
+
+/// Progress reports for the CLI (the library never prints).
+#[derive(Debug, Clone)]
+pub enum Progress {
+    /// A run starts (or resumes after `done` epochs).
+    Start {
+        /// Epochs already done (resume).
+        done: usize,
+        /// Batches per epoch.
+        batches: usize,
+    },
+    /// A training batch finished.
+    Batch {
+        /// 1-based epoch.
+        epoch: usize,
+        /// Batches done in this epoch.
+        done: usize,
+        /// Loss of this batch.
+        loss: f64,
+    },
+    /// An epoch finished.
+    Epoch(EpochRecord),
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct State {
+    epochs_done: usize,
+    history: Vec<EpochRecord>,
+}
+
+/// Pixels of images `idx` as `[0, 1]` floats, and their labels.
+pub fn batch_pixels(split: &Split, idx: &[usize]) -> (Vec<f32>, Vec<u8>) {
+    let mut px = Vec::with_capacity(idx.len() * split.rows * split.cols);
+    for &i in idx {
+        px.extend(split.image(i).iter().map(|&p| p as f32 / 255.0));
+    }
+    (px, idx.iter().map(|&i| split.labels[i]).collect())
+}
+
+fn one_hot(labels: &[u8], device: &Device) -> Tensor<2> {
+    let mut v = vec![0f32; labels.len() * 10];
+    for (b, &l) in labels.iter().enumerate() {
+        v[b * 10 + l as usize] = 1.0;
+    }
+    Tensor::from_data(TensorData::new(v, [labels.len(), 10]), device)
+}
+
+fn cross_entropy(logits: Tensor<2>, onehot: Tensor<2>) -> Tensor<1> {
+    (activation::log_softmax(logits, 1) * onehot)
+        .sum_dim(1)
+        .mean()
+        .neg()
+}
+
+/// The loss of Algorithm 2: FC sums the per-step membrane cross-entropy; conv uses spike
+/// counts as logits.
+pub fn loss(arch: &str, out: &SnnOutput, onehot: Tensor<2>) -> Tensor<1> {
+    let [t, b, c] = out.mem.dims();
+    if arch == "conv" {
+        cross_entropy(out.spk.clone().sum_dim(0).reshape([b, c]), onehot)
+    } else {
+        let logits = out.mem.clone().reshape([t * b, c]);
+        let targets = onehot
+            .unsqueeze_dim::<3>(0)
+            .repeat_dim(0, t)
+            .reshape([t * b, c]);
+        cross_entropy(logits, targets).mul_scalar(t as f64)
+    }
+}
+
+/// Per-image spike counts and summed membranes `[batch][10]`, pulled to the host.
+pub fn counts(out: &SnnOutput) -> (Vec<[f32; 10]>, Vec<[f32; 10]>) {
+    let pull = |x: Tensor<3>| -> Vec<[f32; 10]> {
+        let [_, b, _] = x.dims();
+        let d = x.sum_dim(0).reshape([b, 10]).into_data().convert::<f32>();
+        let v = d.as_slice::<f32>().unwrap_or(&[]).to_vec();
+        v.chunks(10)
+            .map(|c| {
+                let mut a = [0f32; 10];
+                a.copy_from_slice(c);
+                a
+            })
+            .collect()
+    };
+    (pull(out.spk.clone()), pull(out.mem.clone()))
+}
+
+/// The predicted class: most spikes, ties broken by the summed membrane.
+pub fn predict(spikes: &[f32; 10], mem: &[f32; 10]) -> usize {
+    (0..10)
+        .max_by(|&a, &b| {
+            spikes[a]
+                .total_cmp(&spikes[b])
+                .then(mem[a].total_cmp(&mem[b]))
+                .then(b.cmp(&a))
+        })
+        .unwrap_or(0)
+}
+
+fn make_fc(cfg: &NetConfig, d: &Device) -> Result<FcSnn> {
+    FcSnn::new(cfg, 784, d)
+}
+fn make_conv(cfg: &NetConfig, d: &Device) -> Result<Csnn> {
+    Csnn::new(cfg, d)
+}
+
+/// Mean loss and accuracy of `model` on `split` (no gradients).
+pub fn evaluate<N: SnnNet>(
+    model: &N,
+    cfg: &NetConfig,
+    split: &Split,
+    batch: usize,
+    device: &Device,
+) -> (f64, f64) {
+    let (mut loss_sum, mut correct) = (0.0, 0usize);
+    let idx: Vec<usize> = (0..split.len()).collect();
+    for chunk in idx.chunks(batch.max(1)) {
+        let (px, labels) = batch_pixels(split, chunk);
+        let input = encode_batch(cfg.encoding, &px, chunk.len(), cfg.steps, 0xe7a1, device);
+        let out = model.forward(&input, cfg.steps);
+        let l = loss(&cfg.arch, &out, one_hot(&labels, device));
+        loss_sum += l.into_scalar::<f32>() as f64 * chunk.len() as f64;
+        let (s, m) = counts(&out);
+        correct += s
+            .iter()
+            .zip(&m)
+            .zip(&labels)
+            .filter(|((s, m), &y)| predict(s, m) == y as usize)
+            .count();
+    }
+    let n = split.len().max(1) as f64;
+    (loss_sum / n, correct as f64 / n)
+}
+
+fn ckpt_dir(out: &Path) -> PathBuf {
+    out.join("checkpoint")
+}
+
+fn save_record(
+    rec: impl FnOnce(&Path) -> std::result::Result<(), String>,
+    path: &Path,
+) -> Result<()> {
+    let tmp = path.with_extension("tmp");
+    rec(&tmp)
+        .map_err(|e| Error::Usage(format!("{}: cannot write checkpoint: {e}", path.display())))?;
+    std::fs::rename(&tmp, path).map_err(|e| Error::io(path, e))
+}
+
+/// Train `cfg` on `data`, writing `config.json`, `checkpoint/` (every epoch), `metrics.json`
+/// and `export/` into `out`. If `out` holds a checkpoint of the same configuration, training
+/// resumes after its last finished epoch.
+pub fn train(
+    cfg: &TrainConfig,
+    data: &Dataset,
+    out: &Path,
+    progress: &mut dyn FnMut(&Progress),
+) -> Result<Metrics> {
+    match cfg.net.arch.as_str() {
+        "fc" => train_net(cfg, data, out, progress, make_fc),
+        "conv" => train_net(cfg, data, out, progress, make_conv),
+        a => Err(Error::Usage(format!(
+            "unknown architecture `{a}` (expected fc or conv)"
+        ))),
+    }
+}
+
+fn train_net<N: SnnNet>(
+    cfg: &TrainConfig,
+    data: &Dataset,
+    out: &Path,
+    progress: &mut dyn FnMut(&Progress),
+    make: fn(&NetConfig, &Device) -> Result<N>,
+) -> Result<Metrics> {
+    if data.train.is_empty() || data.test.is_empty() {
+        return Err(Error::Usage("train: empty training or test split".into()));
+    }
+    if (data.train.rows, data.train.cols) != (28, 28) {
+        return Err(Error::Usage(format!(
+            "train: images are {}x{}, the networks take 28x28",
+            data.train.rows, data.train.cols
+        )));
+    }
+    if cfg.batch_size == 0 || cfg.net.steps == 0 {
+        return Err(Error::Usage(
+            "train: --batch-size and --steps must be positive".into(),
+        ));
+    }
+    let device = crate::snn::cpu().autodiff();
+    device.seed(cfg.seed);
+    let mut model = make(&cfg.net, &device)?;
+    let mut optim = Adam::default();
+    let ck = ckpt_dir(out);
+    let mut state = State {
+        epochs_done: 0,
+        history: vec![],
+    };
+    // resume?
+    let cfg_path = out.join("config.json");
+    if let (Ok(text), true) = (
+        std::fs::read_to_string(&cfg_path),
+        ck.join("state.json").is_file(),
+    ) {
+        let old: TrainConfig = serde_json::from_str(&text)
+            .map_err(|e| Error::Usage(format!("{}: {e}", cfg_path.display())))?;
+        let same = TrainConfig {
+            epochs: cfg.epochs,
+            ..old.clone()
+        } == *cfg;
+        if same {
+            let st: State = serde_json::from_str(
+                &std::fs::read_to_string(ck.join("state.json"))
+                    .map_err(|e| Error::io(ck.join("state.json"), e))?,
+            )
+            .map_err(|e| Error::Usage(format!("{}: {e}", ck.join("state.json").display())))?;
+            let mrec = ModuleRecord::load(ck.join("model.bpk"))
+                .map_err(|e| Error::Usage(format!("{}: {e}", ck.join("model.bpk").display())))?;
+            model = model
+                .try_load_record(mrec)
+                .map_err(|e| Error::Usage(format!("{}: {e}", ck.join("model.bpk").display())))?;
+            optim = Adam::load(&ck.join("adam.bin"), &device.clone().without_autodiff())?;
+            state = st;
+        } else {
+            return Err(Error::Usage(format!(
+                "{} holds a run with a different configuration; use another --out or delete it",
+                out.display()
+            )));
+        }
+    }
+    std::fs::create_dir_all(&ck).map_err(|e| Error::io(&ck, e))?;
+    let cfg_json = serde_json::to_vec_pretty(cfg).map_err(|e| Error::Usage(e.to_string()))?;
+    write_atomic(&cfg_path, &cfg_json)?;
+    let n = data.train.len();
+    let batches = n.div_ceil(cfg.batch_size);
+    progress(&Progress::Start {
+        done: state.epochs_done,
+        batches,
+    });
+    for epoch in state.epochs_done + 1..=cfg.epochs {
+        let mut order: Vec<usize> = (0..n).collect();
+        order.shuffle(&mut rand::rngs::StdRng::seed_from_u64(
+            cfg.seed.wrapping_add(epoch as u64),
+        ));
+        let (mut loss_sum, mut correct) = (0.0, 0usize);
+        let t0 = Instant::now();
+        for (bi, chunk) in order.chunks(cfg.batch_size).enumerate() {
+            let (px, labels) = batch_pixels(&data.train, chunk);
+            let seed = cfg.seed ^ ((epoch as u64) << 32) ^ ((bi as u64) << 16);
+            let input: Input = encode_batch(
+                cfg.net.encoding,
+                &px,
+                chunk.len(),
+                cfg.net.steps,
+                seed,
+                &device,
+            );
+            let outp = model.forward(&input, cfg.net.steps);
+            let l = loss(&cfg.net.arch, &outp, one_hot(&labels, &device));
+            let lv = l.clone().into_scalar::<f32>() as f64;
+            if !lv.is_finite() {
+                return Err(Error::Divergence(format!(
+                    "train: loss became {lv} in epoch {epoch}, batch {bi}; lower --lr"
+                )));
+            }
+            let (s, m) = counts(&outp);
+            correct += s
+                .iter()
+                .zip(&m)
+                .zip(&labels)
+                .filter(|((s, m), &y)| predict(s, m) == y as usize)
+                .count();
+            loss_sum += lv * chunk.len() as f64;
+            let grads = l.backward();
+            model = optim.step(cfg.lr, model, &grads);
+            progress(&Progress::Batch {
+                epoch,
+                done: bi + 1,
+                loss: lv,
+            });
+        }
+        let secs = t0.elapsed().as_secs_f64();
+        let valid = model.valid();
+        let plain = device.clone().without_autodiff();
+        let (test_loss, test_acc) = evaluate(
+            &valid,
+            &cfg.net,
+            &data.test,
+            cfg.batch_size.max(256),
+            &plain,
+        );
+        let rec = EpochRecord {
+            epoch,
+            train_loss: loss_sum / n as f64,
+            train_accuracy: correct as f64 / n as f64,
+            test_loss,
+            test_accuracy: test_acc,
+            train_images_per_s: n as f64 / secs,
+            train_seconds: secs,
+        };
+        progress(&Progress::Epoch(rec.clone()));
+        state.history.push(rec);
+        state.epochs_done = epoch;
+        let m = model.clone();
+        save_record(
+            |p| m.into_record().save(p).map_err(|e| e.to_string()),
+            &ck.join("model.bpk"),
+        )?;
+        optim.save(&ck.join("adam.bin"))?;
+        let st = serde_json::to_vec_pretty(&state).map_err(|e| Error::Usage(e.to_string()))?;
+        write_atomic(&ck.join("state.json"), &st)?;
+    }
+    let last = state.history.last().cloned().ok_or_else(|| {
+        Error::Usage(format!("train: no epochs to run (--epochs {})", cfg.epochs))
+    })?;
+    let metrics = Metrics {
+        test_accuracy: last.test_accuracy,
+        train_images_per_s: state
+            .history
+            .iter()
+            .map(|h| h.train_images_per_s)
+            .sum::<f64>()
+            / state.history.len() as f64,
+        epochs: state.epochs_done,
+        train_images: n,
+        test_images: data.test.len(),
+        history: state.history.clone(),
+    };
+    let mj = serde_json::to_vec_pretty(&metrics).map_err(|e| Error::Usage(e.to_string()))?;
+    write_atomic(&out.join("metrics.json"), &mj)?;
+    write_network_export(&model, &cfg.net, &out.join("export"))?;
+    Ok(metrics)
+}
+
+/// Write `dir/network.json` and the layer files of a trained network.
+pub fn write_network_export<N: SnnNet>(model: &N, net: &NetConfig, dir: &Path) -> Result<()> {
+    let (layers, weights) = model.export_layers();
+    let exp = NetworkExport {
+        format: export::FORMAT.into(),
+        version: export::VERSION,
+        arch: net.arch.clone(),
+        neuron: net.neuron.clone(),
+        steps: net.steps,
+        encoding: net.encoding.name().into(),
+        input_shape: vec![1, 28, 28],
+        layers,
+        weights,
+    };
+    export::write_export(dir, &exp)
+}
+
+/// Load a trained network from a `train --out` directory onto `device` (no autodiff).
+pub fn load_fc(dir: &Path, cfg: &NetConfig, device: &Device) -> Result<FcSnn> {
+    load_net(dir, cfg, device, make_fc)
+}
+
+/// Load a trained CSNN.
+pub fn load_conv(dir: &Path, cfg: &NetConfig, device: &Device) -> Result<Csnn> {
+    load_net(dir, cfg, device, make_conv)
+}
+
+fn load_net<N: SnnNet>(
+    dir: &Path,
+    cfg: &NetConfig,
+    device: &Device,
+    make: fn(&NetConfig, &Device) -> Result<N>,
+) -> Result<N> {
+    let path = ckpt_dir(dir).join("model.bpk");
+    if !path.is_file() {
+        return Err(Error::Usage(format!(
+            "{}: no checkpoint (expected a `spinspice train --out` directory)",
+            path.display()
+        )));
+    }
+    let rec =
+        ModuleRecord::load(&path).map_err(|e| Error::Usage(format!("{}: {e}", path.display())))?;
+    make(cfg, device)?
+        .try_load_record(rec)
+        .map_err(|e| Error::Usage(format!("{}: {e}", path.display())))
+}
