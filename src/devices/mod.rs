@@ -22,7 +22,12 @@
 //! Branch currents of voltage sources flow from the `+` node through the source to the `-`
 //! node (ngspice's convention: a source delivering power has a negative current).
 
+pub mod mtj;
+pub mod mtj_mag;
 pub mod param;
+pub mod racetrack;
+#[cfg(test)]
+pub(crate) mod testkit;
 
 use crate::error::Span;
 
