@@ -19,6 +19,7 @@ pub mod error;
 pub mod micromag;
 pub mod netlist;
 pub mod neuron;
+pub mod progress;
 #[cfg(feature = "snn")]
 pub mod snn;
 pub mod wave;

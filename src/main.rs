@@ -4,6 +4,7 @@ use spinspice::cli::{Cli, Command};
 fn main() {
     let cli = Cli::parse();
     let result: spinspice::Result<()> = match &cli.command {
+        Command::Params(a) => spinspice::devices::registry::params_cli(a),
         Command::Run(_)
         | Command::Check(_)
         | Command::Mag(_)
@@ -11,7 +12,6 @@ fn main() {
         | Command::Train(_)
         | Command::Eval(_)
         | Command::Crossbar(_)
-        | Command::Params(_)
         | Command::Data(_) => Err(spinspice::Error::Usage(
             "this subcommand is not implemented yet".into(),
         )),

@@ -80,7 +80,9 @@ pub struct DcSweep {
 pub enum Analysis {
     Op,
     /// `.dc src1 start stop step [src2 start stop step]`: sweeps[0] is inner.
-    Dc { sweeps: Vec<DcSweep> },
+    Dc {
+        sweeps: Vec<DcSweep>,
+    },
     /// `.tran tstep tstop [tstart [tmax]] [uic]`.
     Tran {
         tstep: f64,
