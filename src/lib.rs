@@ -22,6 +22,7 @@ pub mod neuron;
 pub mod progress;
 #[cfg(feature = "snn")]
 pub mod snn;
+pub mod units;
 pub mod wave;
 
 pub use error::{Error, Result};

@@ -5,8 +5,8 @@ fn main() {
     let cli = Cli::parse();
     let result: spinspice::Result<()> = match &cli.command {
         Command::Params(a) => spinspice::devices::registry::params_cli(a),
+        Command::Check(a) => spinspice::elab::cli::run(a),
         Command::Run(_)
-        | Command::Check(_)
         | Command::Mag(_)
         | Command::Fit(_)
         | Command::Train(_)
