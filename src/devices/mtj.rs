@@ -468,3 +468,8 @@ impl Device for Mtj {
 #[cfg(test)]
 #[path = "mtj_tests.rs"]
 mod tests;
+
+/// Registry constructor for `N` elements with an `mtj` card.
+pub fn build(inst: &Instance, _flat: &crate::elab::Flat) -> crate::Result<Box<dyn Device>> {
+    Ok(Box::new(Mtj::from_instance(inst, &super::args::node)?))
+}

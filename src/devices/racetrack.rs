@@ -35,6 +35,7 @@ pub mod profile;
 use super::mtj::{value_of, MtjModel, ResistorStamp, MTJ_PARAMS};
 use super::param::{resolve, Given, ParamSpec};
 use super::{Accepted, Device, Load, Setup, Slot, Unknown};
+use crate::elab::Instance;
 use crate::error::{Error, Span};
 use crate::wave::Unit;
 
@@ -306,6 +307,11 @@ pub struct Racetrack {
 
 mod build;
 pub use build::from_instance;
+
+/// Registry constructor for `N` elements with a `racetrack` card.
+pub fn build(inst: &Instance, _flat: &crate::elab::Flat) -> crate::Result<Box<dyn Device>> {
+    from_instance(inst, &super::args::node)
+}
 
 impl Racetrack {
     /// A racetrack between unknowns `t1 t2 t3 t4` with a given free-layer model.

@@ -39,7 +39,7 @@ pub fn from_instance(
     })?;
     let cwhat = format!("racetrack model {}", card.name);
     let (tg, mg) = split_params(&card.params, &cwhat)?;
-    let (mut track, tv) = track_of(&tg, &card.span, &cwhat)?;
+    let (track, tv) = track_of(&tg, &card.span, &cwhat)?;
     let mtj = MtjModel::from_given(&mg, &card.span, &cwhat)?;
     let mut state = "compact".to_string();
     let mut soliton = Soliton::DomainWall;
@@ -93,17 +93,17 @@ pub fn from_instance(
     let xr = value_of(t, &tv, "xrest");
     let xrest = if xr.is_nan() { x0 } else { xr };
     let layer: Box<dyn FreeLayer> = if state == "micromagnetic" {
-        let (p, sp) = problem.ok_or_else(|| {
-            Error::at(
-                card.span.clone(),
-                format!("{cwhat}: state=micromagnetic needs a problem"),
-                Some(
-                    "add problem=\"models/racetrack/<preset>.toml\" (relative to the netlist)"
-                        .into(),
-                ),
-            )
-        })?;
-        crate::devices::mtj_mag::layer_from_problem(&p, &sp, soliton, &mut track)?
+        let inline = crate::devices::mtj_mag::InlineDw {
+            x0,
+            kwell: value_of(t, &tv, "kwell"),
+        };
+        crate::devices::mtj_mag::layer(
+            problem.as_ref().map(|(p, s)| (p.as_str(), s)),
+            soliton,
+            &track,
+            inline,
+            &card.span,
+        )?
     } else {
         match soliton {
             Soliton::DomainWall => Box::new(DwCompact {
