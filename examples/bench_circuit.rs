@@ -204,14 +204,22 @@ fn run_spinspice(g: &Gen) -> (f64, usize, usize) {
         tmax: None,
         uic: false,
     };
-    let (w, _) = c.tran(&spec, &mut Silent).expect("tran");
+    let (w, st) = c.tran(&spec, &mut Silent).expect("tran");
+    if std::env::var_os("BENCH_STATS").is_some() {
+        eprintln!("{}: {st:?}", g.name);
+    }
     (start.elapsed().as_secs_f64(), w.len(), n)
 }
 
 fn run_ngspice(path: &Path, timeout: Duration) -> Option<f64> {
     let start = Instant::now();
+    // `-r` makes batch mode run the analyses and write every vector, as spinspice records
+    // every signal.
+    let raw = path.with_extension("raw");
     let mut child = Command::new("ngspice")
         .arg("-b")
+        .arg("-r")
+        .arg(&raw)
         .arg(path)
         .stdout(Stdio::null())
         .stderr(Stdio::null())

@@ -8,11 +8,7 @@ use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
 #[derive(Debug, Parser)]
-#[command(
-    name = "spinspice",
-    version,
-    about = "SPICE-style co-simulation of spintronic LIF neurons"
-)]
+#[command(name = "spinspice", version, about = "SPICE-style co-simulation of spintronic LIF neurons")]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,

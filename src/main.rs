@@ -4,8 +4,8 @@ use spinspice::cli::{Cli, Command};
 fn main() {
     let cli = Cli::parse();
     let result: spinspice::Result<()> = match &cli.command {
-        Command::Params(a) => spinspice::devices::registry::params_cli(a),
         Command::Check(a) => spinspice::elab::cli::run(a),
+        Command::Params(a) => spinspice::devices::registry::params_cli(a),
         Command::Run(_)
         | Command::Mag(_)
         | Command::Fit(_)

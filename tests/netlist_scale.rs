@@ -36,5 +36,9 @@ fn rc_mesh_100x100_elaborates() {
         .iter()
         .find(|i| i.name == "c99_99")
         .expect("c99_99");
-    assert_eq!(c.args, vec![spinspice::elab::Arg::Num(10e-15)]);
+    let spinspice::elab::Arg::Num(cv) = c.args[0] else {
+        panic!("{:?}", c.args)
+    };
+    // `10f` = 10 * 1e-15: one rounding away from 1e-14.
+    assert!((cv - 1e-14).abs() < 1e-14 * 1e-15, "{cv}");
 }

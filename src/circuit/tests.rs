@@ -361,3 +361,141 @@ fn transient_non_convergence_names_time_node_and_device() {
     assert!(s.contains("newton: t = 1.0000"), "{s}");
     assert!(s.contains("help: try `.options method=gear`"), "{s}");
 }
+
+fn pulse(p: &[f64]) -> Vec<Arg> {
+    vec![Arg::Call {
+        name: "pulse".into(),
+        args: p.to_vec(),
+        params: vec![],
+    }]
+}
+
+#[test]
+fn inductor_is_a_short_at_dc_and_ic_clamps_the_start() {
+    // DC: 1 V through 1k and an inductor to ground: i(l1) = 1 mA, v(a) = 0.
+    let f = flat(
+        &["in", "a"],
+        &[
+            ("v1", &["in", "0"], num(1.0), &[]),
+            ("r1", &["in", "a"], num(1e3), &[]),
+            ("l1", &["a", "0"], num(1e-6), &[]),
+        ],
+    );
+    assert!((op_value(&f, "i(l1)") - 1e-3).abs() < 1e-15);
+    assert!(op_value(&f, "v(a)").abs() < 1e-12);
+    // `.ic v(out)=1` without uic: the operating point holds out at 1 V, then it decays
+    // through R = 1k into C = 1p: v = exp(-t / 1 ns).
+    let mut f = flat(
+        &["out"],
+        &[
+            ("r1", &["out", "0"], num(1e3), &[]),
+            ("c1", &["out", "0"], num(1e-12), &[]),
+        ],
+    );
+    f.ics.push((1, 1.0));
+    let mut c = Circuit::from_flat(&f).unwrap();
+    let spec = TranSpec {
+        tstep: 0.05e-9,
+        tstop: 3e-9,
+        tstart: 0.0,
+        tmax: None,
+        uic: false,
+    };
+    let (w, _) = c.tran(&spec, &mut Silent).unwrap();
+    let v = &w.get("v(out)").unwrap().values;
+    // The 1e10 S clamp against 1 mS leaves v(0) = 1 - 1e-13.
+    assert!((v[0] - 1.0).abs() < 1e-9);
+    for (t, x) in w.scale.values.iter().zip(v) {
+        assert!((x - (-t / 1e-9).exp()).abs() < 1e-3, "t={t} v={x}");
+    }
+}
+
+#[test]
+fn pulse_corners_are_time_points_and_tstart_trims_output() {
+    // pulse(0 1 td=1n tr=0.5n tf=0.5n pw=2n per=5n): corners at 1, 1.5, 3.5, 4, 6, 6.5 ns.
+    let f = flat(
+        &["in", "out"],
+        &[
+            (
+                "v1",
+                &["in", "0"],
+                pulse(&[0.0, 1.0, 1e-9, 0.5e-9, 0.5e-9, 2e-9, 5e-9]),
+                &[],
+            ),
+            ("r1", &["in", "out"], num(1e3), &[]),
+            ("c1", &["out", "0"], num(1e-12), &[]),
+        ],
+    );
+    let mut c = Circuit::from_flat(&f).unwrap();
+    let spec = TranSpec {
+        tstep: 0.1e-9,
+        tstop: 7e-9,
+        tstart: 2e-9,
+        tmax: None,
+        uic: false,
+    };
+    let (w, _) = c.tran(&spec, &mut Silent).unwrap();
+    let t = &w.scale.values;
+    assert!(t[0] >= 2e-9);
+    for corner in [3.5e-9, 4e-9, 6e-9, 6.5e-9] {
+        assert!(
+            t.iter().any(|x| (x - corner).abs() < 1e-21),
+            "corner {corner} missing"
+        );
+    }
+    // The source follows its waveform exactly at the corners.
+    let vin = &w.get("v(in)").unwrap().values;
+    let k = t.iter().position(|x| (x - 6.5e-9).abs() < 1e-21).unwrap();
+    assert!((vin[k] - 1.0).abs() < 1e-12);
+}
+
+#[test]
+fn op_uses_the_time_zero_value_without_dc() {
+    // A PULSE-only source at .op takes its t = 0 value (v1 = 0.3).
+    let f = flat(
+        &["a"],
+        &[
+            (
+                "v1",
+                &["a", "0"],
+                pulse(&[0.3, 1.0, 1e-9, 1e-9, 1e-9, 1e-9, 4e-9]),
+                &[],
+            ),
+            ("r1", &["a", "0"], num(1e3), &[]),
+        ],
+    );
+    assert!((op_value(&f, "v(a)") - 0.3).abs() < 1e-15);
+}
+
+#[test]
+fn saves_select_and_order_signals() {
+    let mut f = flat(
+        &["in", "mid"],
+        &[
+            ("v1", &["in", "0"], num(4.0), &[]),
+            ("r1", &["in", "mid"], num(1e3), &[]),
+            ("r2", &["mid", "0"], num(3e3), &[]),
+        ],
+    );
+    f.saves = vec!["i(v1)".into(), "v(in,mid)".into(), "v(mid)".into()];
+    let mut c = Circuit::from_flat(&f).unwrap();
+    let (w, _) = c.op().unwrap();
+    let names: Vec<&str> = w.signals.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(names, ["i(v1)", "v(in,mid)", "v(mid)"]);
+    assert!((w.signals[1].values[0] - 1.0).abs() < 1e-12);
+    f.saves = vec!["v(nowhere)".into()];
+    let mut c = Circuit::from_flat(&f).unwrap();
+    let e = c.op().unwrap_err().to_string();
+    assert!(e.contains("`.save` names `v(nowhere)`"), "{e}");
+}
+
+#[test]
+fn params_listing() {
+    let s = crate::devices::registry::describe("c").unwrap();
+    assert!(
+        s.starts_with("C: capacitor\nusage: cname n+ n- value [ic=v]"),
+        "{s}"
+    );
+    assert!(s.contains("ic "), "{s}");
+    assert!(crate::devices::registry::describe("zz").is_none());
+}

@@ -48,11 +48,14 @@ pub fn value_expr(v: &Value, span: &Span) -> Result<Expr> {
             if let Some(x) = parse_number(w) {
                 return Ok(Expr::Num(x));
             }
-            parse_expr(w).map_err(|e| {
+            parse_expr(w).map_err(|_| {
                 Error::at(
                     span.clone(),
-                    format!("expected a number or an expression, found `{w}`"),
-                    Some(e.message),
+                    format!("expected a number, found `{w}`"),
+                    Some(
+                        "write numbers like 10k, 1.5e-3 or 10pF, and expressions in braces: {a*2}"
+                            .into(),
+                    ),
                 )
             })
         }
