@@ -208,6 +208,24 @@ fn run_spinspice(g: &Gen) -> (f64, usize, usize) {
     if std::env::var_os("BENCH_STATS").is_some() {
         eprintln!("{}: {st:?}", g.name);
     }
+    // BENCH_DUMP=DIR: write `time,<every signal>` for an accuracy check against ngspice.
+    if let Some(dir) = std::env::var_os("BENCH_DUMP") {
+        let mut s = String::from("time");
+        for sig in &w.signals {
+            s.push(',');
+            s.push_str(&sig.name);
+        }
+        s.push('\n');
+        for (k, t) in w.scale.values.iter().enumerate() {
+            s.push_str(&format!("{t:e}"));
+            for sig in &w.signals {
+                s.push_str(&format!(",{:e}", sig.values[k]));
+            }
+            s.push('\n');
+        }
+        let path = Path::new(&dir).join(format!("{}.csv", g.name));
+        std::fs::write(&path, s).expect("dump");
+    }
     (start.elapsed().as_secs_f64(), w.len(), n)
 }
 

@@ -6,8 +6,8 @@ fn main() {
     let result: spinspice::Result<()> = match &cli.command {
         Command::Check(a) => spinspice::elab::cli::run(a),
         Command::Params(a) => spinspice::devices::registry::params_cli(a),
-        Command::Run(_)
-        | Command::Mag(_)
+        Command::Run(a) => spinspice::circuit::cli::run(a),
+        Command::Mag(_)
         | Command::Fit(_)
         | Command::Train(_)
         | Command::Eval(_)

@@ -21,55 +21,46 @@ fn check(name: &str) {
 }
 
 #[test]
-#[ignore = "needs the circuit engine (h/engine) merged into main"]
 fn rc_pulse() {
     check("rc_pulse");
 }
 
 #[test]
-#[ignore = "needs the circuit engine (h/engine) merged into main"]
 fn rlc_series() {
     check("rlc_series");
 }
 
 #[test]
-#[ignore = "needs the circuit engine (h/engine) merged into main"]
 fn pwl_sin() {
     check("pwl_sin");
 }
 
 #[test]
-#[ignore = "needs the circuit engine (h/engine) merged into main"]
 fn subckt_params() {
     check("subckt_params");
 }
 
 #[test]
-#[ignore = "needs the circuit engine (h/engine) merged into main"]
 fn rc_mesh20() {
     check("rc_mesh20");
 }
 
 #[test]
-#[ignore = "needs the circuit engine (h/engine) merged into main"]
 fn crossbar16() {
     check("crossbar16");
 }
 
 #[test]
-#[ignore = "needs the circuit engine (h/engine) merged into main"]
 fn controlled() {
     check("controlled");
 }
 
 #[test]
-#[ignore = "needs the circuit engine (h/engine) merged into main"]
 fn dc_nested() {
     check("dc_nested");
 }
 
 #[test]
-#[ignore = "needs the circuit engine (h/engine) merged into main"]
 fn op_multi() {
     check("op_multi");
 }
@@ -77,7 +68,6 @@ fn op_multi() {
 /// Our RC response after the input ramp against the closed form
 /// v(t) = 1 - (tau/tr)(e^{tr/tau} - 1) e^{-(t - td)/tau} (tau = 1 ns, td = 1 ns, tr = 0.1 ns).
 #[test]
-#[ignore = "needs the circuit engine (h/engine) merged into main"]
 fn rc_exponential_is_analytic() {
     let w = common::simulate_reference("rc_pulse");
     let v = &w.get("v(out)").expect("v(out)").values;
@@ -100,7 +90,6 @@ fn rc_exponential_is_analytic() {
 
 /// Our series RLC rings with half period pi / w_d, w_d = sqrt(1/LC - (R/2L)^2).
 #[test]
-#[ignore = "needs the circuit engine (h/engine) merged into main"]
 fn lc_period_is_analytic() {
     let w = common::simulate_reference("rlc_series");
     let v = &w.get("v(out)").expect("v(out)").values;

@@ -201,6 +201,7 @@ mod tests {
     use rand::{Rng, SeedableRng};
 
     /// Dense Gaussian elimination with partial pivoting: the slow oracle.
+    #[allow(clippy::needless_range_loop)]
     fn dense_solve(mut a: Vec<Vec<f64>>, mut b: Vec<f64>) -> Vec<f64> {
         let n = b.len();
         for k in 0..n {
@@ -225,6 +226,7 @@ mod tests {
         x
     }
 
+    #[allow(clippy::needless_range_loop)]
     fn random_system(ordering: Ordering, seed: u64) {
         // A random sparse, diagonally dominant (hence well-conditioned) unsymmetric matrix
         // with some zero-diagonal rows coupled like voltage-source branches, so pivoting is

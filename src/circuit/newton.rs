@@ -193,8 +193,7 @@ impl Engine {
             let mut ok = true;
             let mut wr = 0.0;
             worst = None;
-            for u in 0..n {
-                let (new, old) = (scratch[u], self.x[u]);
+            for (u, (&new, &old)) in scratch.iter().zip(self.x.iter()).enumerate() {
                 let tol = match self.kinds[u] {
                     UnknownKind::Node => {
                         self.opts.reltol * new.abs().max(old.abs()) + self.opts.vntol

@@ -108,7 +108,7 @@ impl Options {
                 "trtol" if positive => o.trtol = v,
                 "maxstep" if positive => o.maxstep = v,
                 "gmin" if v >= 0.0 && v.is_finite() => o.gmin = v,
-                "itl1" | "itl2" | "itl4" if v >= 1.0 && v <= 1e6 && v.fract() == 0.0 => {
+                "itl1" | "itl2" | "itl4" if (1.0..=1e6).contains(&v) && v.fract() == 0.0 => {
                     let n = v as usize;
                     match name.as_str() {
                         "itl1" => o.itl1 = n,

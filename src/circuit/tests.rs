@@ -8,7 +8,10 @@ use crate::error::Span;
 use crate::progress::Silent;
 
 /// A flat circuit from element lines given as (name, nodes, args, params).
-pub(crate) fn flat(nodes: &[&str], elems: &[(&str, &[&str], Vec<Arg>, &[(&str, f64)])]) -> Flat {
+/// An element line: name, nodes, positional arguments, `key=value` parameters.
+pub(crate) type Elem<'a> = (&'a str, &'a [&'a str], Vec<Arg>, &'a [(&'a str, f64)]);
+
+pub(crate) fn flat(nodes: &[&str], elems: &[Elem]) -> Flat {
     let mut f = Flat {
         title: "test".into(),
         nodes: std::iter::once("0".to_string())

@@ -209,9 +209,11 @@ impl Circuit {
                 continue;
             }
             if first {
-                newdelta = h.max(newdelta.min(2.0 * h));
-            } else if order == 1 && !at_break {
-                // Try raising the order (not on the step that leaves a breakpoint).
+                // ngspice accepts the first point without a truncation check and keeps
+                // its step for the second one.
+                newdelta = h;
+            } else if order == 1 {
+                // Try raising the order for the next step (ngspice's rule).
                 let d2 = (2.0 * h).min(trunc(&self.eng, method, 2, step_deltas, tn));
                 if d2 > 1.05 * h {
                     order = 2;

@@ -220,13 +220,15 @@ pub fn assert_matches(name: &str, ours: &Waveforms, reference: &Waveforms, tol: 
 /// [`Waveforms`] per analysis, in netlist order.
 ///
 /// The pipeline is `netlist::parse_file` → `elab::elaborate` → `circuit::Circuit::from_flat`
-/// → run. Until the engine (branch h/engine) is merged into main this returns an error
-/// and the tests that need it are `#[ignore]`d.
+/// → `run_all`.
 pub fn simulate(path: &Path) -> Result<Vec<Waveforms>, String> {
-    Err(format!(
-        "{}: the circuit engine is not merged yet (netlist → elab → circuit pipeline)",
-        path.display()
-    ))
+    let ast = spinspice::netlist::parse_file(path).map_err(|e| e.to_string())?;
+    let flat = spinspice::elab::elaborate(&ast, &[]).map_err(|e| e.to_string())?;
+    let mut c = spinspice::circuit::Circuit::from_flat(&flat).map_err(|e| e.to_string())?;
+    let runs = c
+        .run_all(&mut spinspice::progress::Silent)
+        .map_err(|e| e.to_string())?;
+    Ok(runs.into_iter().map(|(w, _)| w).collect())
 }
 
 /// Simulate `tests/reference/ngspice/<name>.cir` and return the plot of the same kind
