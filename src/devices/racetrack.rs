@@ -30,6 +30,7 @@
 //!   soliton at the MTJ footprint's edges.
 
 pub mod compact;
+pub mod plot;
 pub mod profile;
 
 use super::mtj::{value_of, MtjModel, ResistorStamp, MTJ_PARAMS};
