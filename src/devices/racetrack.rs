@@ -202,6 +202,15 @@ pub static TRACK_PARAMS: &[ParamSpec] = &[
         desc: "skyrmion core diameter seen by the MTJ",
     },
     ParamSpec {
+        name: "kwell",
+        aliases: &[],
+        unit: "1",
+        default: 0.04,
+        min: 0.0,
+        max: 10.0,
+        desc: "micromagnetic inline preset: anisotropy well, Ku(x) = Keff (1 + kwell ((x - x0)/L)^2)",
+    },
+    ParamSpec {
         name: "drmax",
         aliases: &[],
         unit: "ohm",
