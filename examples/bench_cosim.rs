@@ -41,12 +41,25 @@ fn median(mut v: Vec<f64>) -> f64 {
 }
 
 fn main() {
-    let reps: usize = std::env::var("BENCH_REPS").ok().and_then(|s| s.parse().ok()).unwrap_or(3);
-    let main_job = std::fs::read_to_string("netlists/dw_lif_neuron.cir").expect("run from the repository root");
+    let reps: usize = std::env::var("BENCH_REPS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(3);
+    let main_job = std::fs::read_to_string("netlists/dw_lif_neuron.cir")
+        .expect("run from the repository root");
     let cases = [
-        ("main job dw_lif_neuron.cir (micromagnetic, 60 ns)", main_job),
-        ("10-neuron array, micromagnetic, 60 ns", array(10, "micromagnetic", 60e-9)),
-        ("1000-neuron array, compact, 60 ns", array(1000, "compact", 60e-9)),
+        (
+            "main job dw_lif_neuron.cir (micromagnetic, 60 ns)",
+            main_job,
+        ),
+        (
+            "10-neuron array, micromagnetic, 60 ns",
+            array(10, "micromagnetic", 60e-9),
+        ),
+        (
+            "1000-neuron array, compact, 60 ns",
+            array(1000, "compact", 60e-9),
+        ),
     ];
     let only = std::env::var("BENCH_ONLY").unwrap_or_default();
     for (name, text) in cases {
@@ -54,6 +67,9 @@ fn main() {
             continue;
         }
         let times: Vec<f64> = (0..reps).map(|_| time_text(&text, name)).collect();
-        println!("{name}: median {:.3} s over {reps} runs ({times:.3?})", median(times.clone()));
+        println!(
+            "{name}: median {:.3} s over {reps} runs ({times:.3?})",
+            median(times.clone())
+        );
     }
 }

@@ -14,7 +14,9 @@ use spinspice::wave::Waveforms;
 
 fn run(file: &str, state: &str, overrides: &[(&str, f64)]) -> Waveforms {
     let text = std::fs::read_to_string(file).unwrap();
-    let text = text.replace("state=micromagnetic", &format!("state={state}")).replace("state=compact", &format!("state={state}"));
+    let text = text
+        .replace("state=micromagnetic", &format!("state={state}"))
+        .replace("state=compact", &format!("state={state}"));
     let ast = spinspice::netlist::parse_str(&text, file).unwrap();
     let ov: Vec<(String, f64)> = overrides.iter().map(|(n, v)| (n.to_string(), *v)).collect();
     let flat = spinspice::elab::elaborate(&ast, &ov).unwrap();
@@ -60,15 +62,23 @@ fn dw_neuron_integrates_leaks_fires_resets() {
     // spike (comparator output at half swing, 0.9 V) follows the V_out crossing within the
     // comparator's 100 ps rise time.
     let vx = rising_crossings(&w.scale.values, sig(&w, "v(out)"), 0.1079)[0];
-    assert!(s[0] >= vx && s[0] - vx < 0.2e-9, "V_out crossing {vx:e}, spike {:e}", s[0]);
+    assert!(
+        s[0] >= vx && s[0] - vx < 0.2e-9,
+        "V_out crossing {vx:e}, spike {:e}",
+        s[0]
+    );
     // Reset: the reverse current brings the wall back near rest (x0 = 168 nm; the
     // comparator releases at R = 270 ohm, x = 171 nm) within 6 ns of the spike; 5 nm
     // allows for the comparator's fall time and the switch threshold.
-    let back = (0..60).map(|k| x(s[0] + k as f64 * 0.1e-9)).fold(f64::MAX, f64::min);
+    let back = (0..60)
+        .map(|k| x(s[0] + k as f64 * 0.1e-9))
+        .fold(f64::MAX, f64::min);
     assert!((back - 168e-9).abs() < 5e-9, "after reset x = {back:e}");
     // MTJ resistance within R_P..R_AP, swinging over most of it (paper: 250 to 590 ohm).
     let r = sig(&w, "r(n1)");
-    let (lo, hi) = r.iter().fold((f64::MAX, f64::MIN), |(a, b), v| (a.min(*v), b.max(*v)));
+    let (lo, hi) = r
+        .iter()
+        .fold((f64::MAX, f64::MIN), |(a, b), v| (a.min(*v), b.max(*v)));
     assert!(lo >= 200.0 && hi <= 600.0, "{lo}..{hi}");
     assert!(lo < 260.0 && hi > 550.0, "{lo}..{hi}");
 }
@@ -90,7 +100,12 @@ fn dw_higher_frequency_fires_sooner() {
 fn spec(tstop: f64, n: usize) -> SnapshotSpec {
     SnapshotSpec {
         grid: Some((0.0, tstop, n)),
-        signals: vec!["x(n1)".into(), "r(n1)".into(), "v(out)".into(), "v(spike)".into()],
+        signals: vec![
+            "x(n1)".into(),
+            "r(n1)".into(),
+            "v(out)".into(),
+            "v(spike)".into(),
+        ],
         digits: 3,
         events: vec![("v(spike)".into(), 0.9)],
     }
@@ -99,7 +114,10 @@ fn spec(tstop: f64, n: usize) -> SnapshotSpec {
 #[test]
 fn dw_neuron_snapshot() {
     let w = run(DW, "compact", &[]);
-    insta::assert_snapshot!("dw_lif_neuron_compact", snapshot(&w, &spec(60e-9, 31)).unwrap());
+    insta::assert_snapshot!(
+        "dw_lif_neuron_compact",
+        snapshot(&w, &spec(60e-9, 31)).unwrap()
+    );
 }
 
 // The skyrmion neuron with the paper's Eq. (15) constants: fast enough to reach x_th within
@@ -110,11 +128,20 @@ fn sk_neuron_fires_every_pulse() {
     let s = spikes(&w);
     for k in 0..10 {
         let t0 = 2e-9 * k as f64;
-        assert!(s.iter().any(|t| *t > t0 && *t < t0 + 1.1e-9), "pulse {k}: {s:?}");
+        assert!(
+            s.iter().any(|t| *t > t0 && *t < t0 + 1.1e-9),
+            "pulse {k}: {s:?}"
+        );
     }
     let r = sig(&w, "r(n1)");
-    assert!(r.iter().all(|v| *v >= 200.0 - 1e-9 && *v <= 219.9), "Eq. (7) range");
-    insta::assert_snapshot!("sk_lif_neuron_compact", snapshot(&w, &spec(30e-9, 31)).unwrap());
+    assert!(
+        r.iter().all(|v| *v >= 200.0 - 1e-9 && *v <= 219.9),
+        "Eq. (7) range"
+    );
+    insta::assert_snapshot!(
+        "sk_lif_neuron_compact",
+        snapshot(&w, &spec(30e-9, 31)).unwrap()
+    );
 }
 
 // Micromagnetic and compact variants agree on spike times. The compact mu and tau are a
@@ -131,5 +158,8 @@ fn micromagnetic_and_compact_agree() {
     for (a, b) in mm.iter().zip(&cp) {
         assert!((a - b).abs() < 0.1 * a, "{a:e} vs {b:e}");
     }
-    insta::assert_snapshot!("dw_lif_neuron_micromagnetic", snapshot(&run(DW, "micromagnetic", &[]), &spec(60e-9, 31)).unwrap());
+    insta::assert_snapshot!(
+        "dw_lif_neuron_micromagnetic",
+        snapshot(&run(DW, "micromagnetic", &[]), &spec(60e-9, 31)).unwrap()
+    );
 }

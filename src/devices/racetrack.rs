@@ -208,7 +208,8 @@ pub static TRACK_PARAMS: &[ParamSpec] = &[
         default: 0.04,
         min: 0.0,
         max: 10.0,
-        desc: "micromagnetic inline preset: anisotropy well, Ku(x) = Keff (1 + kwell ((x - x0)/L)^2)",
+        desc:
+            "micromagnetic inline preset: anisotropy well, Ku(x) = Keff (1 + kwell ((x - x0)/L)^2)",
     },
     ParamSpec {
         name: "drmax",
