@@ -49,6 +49,13 @@ fn main() -> spinspice::Result<()> {
         for line in spike_lines(&w, &spikes) {
             println!("{line}");
         }
+        // The same files `spinspice run` writes: CSV and the stacked neuron plot.
+        let dir = file.with_extension("out");
+        std::fs::create_dir_all(&dir).map_err(|e| spinspice::Error::io(&dir, e))?;
+        spinspice::wave::csv::write_csv(&dir.join("neuron_cosim.csv"), &w)?;
+        if let Some(plot) = spinspice::devices::racetrack::plot::neuron_plot(&w) {
+            spinspice::wave::svg::write_svg(&dir.join("neuron_cosim.svg"), &plot.to_svg())?;
+        }
     }
     Ok(())
 }
