@@ -78,6 +78,18 @@ pub fn run(a: &RunArgs) -> crate::Result<()> {
         crate::wave::csv::write_csv(&path, w)?;
         written.push(path.display().to_string());
     }
+    // Racetrack neurons get a stacked SVG of their key signals.
+    for (w, st) in &results {
+        if st.analysis != "tran" {
+            continue;
+        }
+        if let Some(plot) = crate::devices::racetrack::plot::neuron_plot(w) {
+            std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
+            let svg = dir.join(format!("{stem}.svg"));
+            crate::wave::svg::write_svg(&svg, &plot.to_svg())?;
+            written.push(svg.display().to_string());
+        }
+    }
     for (w, st) in &results {
         println!("{}", summary(st));
         if st.analysis == "tran" {

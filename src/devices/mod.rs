@@ -31,11 +31,16 @@ pub mod diode;
 pub mod inductor;
 pub mod isource;
 pub mod mos1;
+pub mod mtj;
+pub mod mtj_mag;
 pub mod nlutil;
 pub mod param;
+pub mod racetrack;
 pub mod registry;
 pub mod resistor;
 pub mod switch;
+#[cfg(test)]
+pub(crate) mod testkit;
 #[cfg(test)]
 pub(crate) mod testutil;
 pub mod vsource;

@@ -55,11 +55,55 @@ pub static DEVICES: &[Entry] = &[
 
 /// Devices by model-card type.
 pub static MODELS: &[ModelEntry] = &[
-    ModelEntry { kind: "d", letters: &['d'], name: "diode", ctor: diode::Diode::boxed, params: diode::MODEL_PARAMS },
-    ModelEntry { kind: "nmos", letters: &['m'], name: "level-1 NMOS", ctor: mos1::Mos1::boxed, params: mos1::MODEL_PARAMS },
-    ModelEntry { kind: "pmos", letters: &['m'], name: "level-1 PMOS", ctor: mos1::Mos1::boxed, params: mos1::MODEL_PARAMS },
-    ModelEntry { kind: "sw", letters: &['s'], name: "voltage-controlled switch", ctor: switch::Switch::boxed, params: switch::MODEL_PARAMS },
-    ModelEntry { kind: "comparator", letters: &['a'], name: "behavioural comparator", ctor: comparator::Comparator::boxed, params: comparator::MODEL_PARAMS },
+    ModelEntry {
+        kind: "d",
+        letters: &['d'],
+        name: "diode",
+        ctor: super::diode::Diode::boxed,
+        params: super::diode::MODEL_PARAMS,
+    },
+    ModelEntry {
+        kind: "nmos",
+        letters: &['m'],
+        name: "level-1 NMOS",
+        ctor: super::mos1::Mos1::boxed,
+        params: super::mos1::MODEL_PARAMS,
+    },
+    ModelEntry {
+        kind: "pmos",
+        letters: &['m'],
+        name: "level-1 PMOS",
+        ctor: super::mos1::Mos1::boxed,
+        params: super::mos1::MODEL_PARAMS,
+    },
+    ModelEntry {
+        kind: "sw",
+        letters: &['s'],
+        name: "voltage-controlled switch",
+        ctor: super::switch::Switch::boxed,
+        params: super::switch::MODEL_PARAMS,
+    },
+    ModelEntry {
+        kind: "comparator",
+        letters: &['a'],
+        name: "behavioural comparator",
+        ctor: super::comparator::Comparator::boxed,
+        params: super::comparator::MODEL_PARAMS,
+    },
+    ModelEntry {
+        kind: "mtj",
+        letters: &['n'],
+        name: "magnetic tunnel junction (Eq. 2 / Eq. 7)",
+        ctor: super::mtj::build,
+        params: super::mtj::MTJ_PARAMS,
+    },
+    ModelEntry {
+        kind: "racetrack",
+        letters: &['n'],
+        name: "soliton racetrack neuron (T1 T2 heavy metal, T3 T4 MTJ)",
+        ctor: super::racetrack::build,
+        params: super::racetrack::TRACK_PARAMS,
+    },
 ];
 
 fn letters() -> String {

@@ -1,0 +1,75 @@
+//! Co-simulation benchmarks (not a timed test): wall time of the main job
+//! (`netlists/dw_lif_neuron.cir`, micromagnetic), of a 10-neuron array in micromagnetic mode
+//! and of a 1000-neuron array in compact mode, each a median over `BENCH_REPS` runs
+//! (default 3); `BENCH_ONLY=text` runs only the cases whose name contains it. Run: `cargo run --release --no-default-features --example bench_cosim`.
+
+use std::time::Instant;
+
+use spinspice::circuit::Circuit;
+use spinspice::progress::Silent;
+
+/// An array of `n` DW neurons, neuron k driven at 250 + (k mod 4) * 83.3 MHz, for `tstop`.
+fn array(n: usize, state: &str, tstop: f64) -> String {
+    let mut s = format!("* {n}-neuron DW LIF array ({state})\n");
+    s.push_str(".model dwtrack racetrack (soliton=dw state=");
+    s.push_str(state);
+    s.push_str(" xmtj=192n lmtj=64n x0=168n mu=6.27e-11 tau=38.5n)\n");
+    s.push_str(".model cmphys comparator (vth=0 vhys=37m voh=1.8 vol=0 width=10u tr=100p tf=100p rout=10)\n");
+    s.push_str(".model swreset sw (vt=0.9 vh=0 ron=100 roff=1e12)\nVread vr 0 0.21\nVref ref 0 89.4m\nVneg vn 0 -0.1\n");
+    for k in 0..n {
+        let per = 1.0 / (250e6 + (k % 4) as f64 * 83.3e6);
+        s.push_str(&format!(
+            "Iin{k} 0 t{k} pulse(0 32u 0 10p 10p 980p {per:e})\nN{k} t{k} 0 o{k} 0 dwtrack\nRr{k} vr o{k} 530\nA{k} o{k} ref s{k} cmphys\nS{k} t{k} vn s{k} 0 swreset\n"
+        ));
+    }
+    s.push_str(&format!(".tran 10p {tstop:e}\n.end\n"));
+    s
+}
+
+fn time_text(text: &str, name: &str) -> f64 {
+    let ast = spinspice::netlist::parse_str(text, name).expect("parse");
+    let flat = spinspice::elab::elaborate(&ast, &[]).expect("elab");
+    let t = Instant::now();
+    let mut c = Circuit::from_flat(&flat).expect("build");
+    c.run_all(&mut Silent).expect("run");
+    t.elapsed().as_secs_f64()
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+fn main() {
+    let reps: usize = std::env::var("BENCH_REPS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(3);
+    let main_job = std::fs::read_to_string("netlists/dw_lif_neuron.cir")
+        .expect("run from the repository root");
+    let cases = [
+        (
+            "main job dw_lif_neuron.cir (micromagnetic, 60 ns)",
+            main_job,
+        ),
+        (
+            "10-neuron array, micromagnetic, 60 ns",
+            array(10, "micromagnetic", 60e-9),
+        ),
+        (
+            "1000-neuron array, compact, 60 ns",
+            array(1000, "compact", 60e-9),
+        ),
+    ];
+    let only = std::env::var("BENCH_ONLY").unwrap_or_default();
+    for (name, text) in cases {
+        if !name.contains(only.as_str()) {
+            continue;
+        }
+        let times: Vec<f64> = (0..reps).map(|_| time_text(&text, name)).collect();
+        println!(
+            "{name}: median {:.3} s over {reps} runs ({times:.3?})",
+            median(times.clone())
+        );
+    }
+}
