@@ -8,7 +8,11 @@ use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
 #[derive(Debug, Parser)]
-#[command(name = "spinspice", version, about = "SPICE-style co-simulation of spintronic LIF neurons")]
+#[command(
+    name = "spinspice",
+    version,
+    about = "SPICE-style co-simulation of spintronic LIF neurons"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -89,6 +93,15 @@ pub struct FitArgs {
     /// Write the fitted parameters (JSON) here.
     #[arg(short = 'o', long = "out")]
     pub out: Option<PathBuf>,
+    /// Time column (default: `t` or `time`).
+    #[arg(long)]
+    pub t_col: Option<String>,
+    /// Membrane column (default: `dw_x`, `sk_x`, `mz`, `m_z`, `x`, ...).
+    #[arg(long)]
+    pub x_col: Option<String>,
+    /// Input column (default: `j`, `i`, `current`, ...).
+    #[arg(long)]
+    pub i_col: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -123,6 +136,18 @@ pub struct TrainArgs {
     pub seed: u64,
     #[arg(short, long)]
     pub quiet: bool,
+    /// Input encoding.
+    #[arg(long, value_parser = ["direct", "rate", "latency", "delta"], default_value = "direct")]
+    pub encoding: String,
+    /// Spike surrogate.
+    #[arg(long, value_parser = ["atan", "fast-sigmoid", "sigmoid"], default_value = "atan")]
+    pub surrogate: String,
+    /// Surrogate slope (default: 2 for atan, 25 for the sigmoids).
+    #[arg(long)]
+    pub slope: Option<f64>,
+    /// Hidden width of the FC-SNN.
+    #[arg(long, default_value_t = 1000)]
+    pub hidden: usize,
 }
 
 #[derive(Debug, Args)]

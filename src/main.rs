@@ -6,15 +6,12 @@ fn main() {
     let result: spinspice::Result<()> = match &cli.command {
         Command::Check(a) => spinspice::elab::cli::run(a),
         Command::Params(a) => spinspice::devices::registry::params_cli(a),
-        Command::Run(_)
-        | Command::Mag(_)
-        | Command::Fit(_)
-        | Command::Train(_)
-        | Command::Eval(_)
-        | Command::Crossbar(_)
-        | Command::Data(_) => Err(spinspice::Error::Usage(
-            "this subcommand is not implemented yet".into(),
-        )),
+        Command::Fit(a) => spinspice::neuron::cli::fit(a),
+        Command::Data(a) => spinspice::neuron::cli::data(a),
+        Command::Crossbar(a) => spinspice::crossbar::cli::run(a),
+        Command::Run(_) | Command::Mag(_) | Command::Train(_) | Command::Eval(_) => Err(
+            spinspice::Error::Usage("this subcommand is not implemented yet".into()),
+        ),
     };
     if let Err(e) = result {
         eprintln!("{e}");

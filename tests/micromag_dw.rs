@@ -4,7 +4,9 @@
 //! coordinate model (Thiaville et al. 2012).
 
 use spinspice::micromag::observe;
-use spinspice::micromag::{DemagMode, Effects, Material, Mesh, Shape, Simulation, System, GAMMA_LL, HBAR, QE};
+use spinspice::micromag::{
+    DemagMode, Effects, Material, Mesh, Shape, Simulation, System, GAMMA_LL, HBAR, QE,
+};
 use std::f64::consts::PI;
 
 const A: f64 = 1.5e-11;
@@ -27,7 +29,10 @@ fn track(d: f64, alpha: f64, theta_sh: f64) -> Simulation {
         ..Material::default()
     };
     let sys = System::single(mesh, &Shape::Everything, mat).unwrap();
-    let eff = Effects { demag: DemagMode::Off, ..Effects::default() };
+    let eff = Effects {
+        demag: DemagMode::Off,
+        ..Effects::default()
+    };
     Simulation::new(sys, eff).unwrap()
 }
 
@@ -78,8 +83,14 @@ fn neel_wall_energy_includes_dmi() {
     let (sigma, width) = wall_energy(d);
     let s0 = 4.0 * (A * KEFF).sqrt();
     let expected = s0 - PI * d;
-    assert!((sigma - expected).abs() < 5e-3 * s0, "sigma {sigma} vs {expected}");
-    assert!((width / (A / KEFF).sqrt() - 1.0).abs() < 5e-3, "Delta {width}");
+    assert!(
+        (sigma - expected).abs() < 5e-3 * s0,
+        "sigma {sigma} vs {expected}"
+    );
+    assert!(
+        (width / (A / KEFF).sqrt() - 1.0).abs() < 5e-3,
+        "Delta {width}"
+    );
 }
 
 #[test]
@@ -100,8 +111,14 @@ fn dmi_edge_canting_matches_boundary_condition() {
     // first two cells and extrapolate linearly.
     let left = 1.5 * m[0][0] - 0.5 * m[1][0];
     let right = 1.5 * m[NX - 1][0] - 0.5 * m[NX - 2][0];
-    assert!((left.abs() / expected - 1.0).abs() < 2e-2, "left {left} vs {expected}");
-    assert!((right.abs() / expected - 1.0).abs() < 2e-2, "right {right} vs {expected}");
+    assert!(
+        (left.abs() / expected - 1.0).abs() < 2e-2,
+        "left {left} vs {expected}"
+    );
+    assert!(
+        (right.abs() / expected - 1.0).abs() < 2e-2,
+        "right {right} vs {expected}"
+    );
     // Opposite signs at the two ends (the chirality is fixed by D, the normals are opposite).
     assert!(left * right < 0.0);
 }
@@ -136,5 +153,8 @@ fn sot_driven_neel_wall_velocity_matches_1d_model() {
     // With p = sign(theta) z x j = +y and the D > 0 chirality (m_x < 0 in the wall), the
     // effective field -(pi/2) B_SH z expands the down domain: the wall moves to -x.
     assert!(v < 0.0, "wall velocity {v} m/s should be negative");
-    assert!((v.abs() / v1d - 1.0).abs() < 3e-2, "v = {v} m/s, 1D model {v1d} m/s");
+    assert!(
+        (v.abs() / v1d - 1.0).abs() < 3e-2,
+        "v = {v} m/s, 1D model {v1d} m/s"
+    );
 }

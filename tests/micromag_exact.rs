@@ -3,16 +3,26 @@
 //! direct-sum oracle).
 
 use spinspice::micromag::field::demag::newell;
-use spinspice::micromag::{DemagMode, Effects, Material, Mesh, Shape, Simulation, System, GAMMA_LL};
+use spinspice::micromag::{
+    DemagMode, Effects, Material, Mesh, Shape, Simulation, System, GAMMA_LL,
+};
 use std::f64::consts::PI;
 
 fn macrospin(alpha: f64) -> Simulation {
     // 2 x 2 x 1 cells, uniform state, demag off: every cell is an exact macrospin
     // (exchange vanishes for uniform m), so the analytic single-spin LLG solution applies.
     let mesh = Mesh::new([2, 2, 1], [2e-9, 2e-9, 1e-9]).unwrap();
-    let mat = Material { ms: 8e5, aex: 1.5e-11, alpha, ..Material::default() };
+    let mat = Material {
+        ms: 8e5,
+        aex: 1.5e-11,
+        alpha,
+        ..Material::default()
+    };
     let sys = System::single(mesh, &Shape::Everything, mat).unwrap();
-    let eff = Effects { demag: DemagMode::Off, ..Effects::default() };
+    let eff = Effects {
+        demag: DemagMode::Off,
+        ..Effects::default()
+    };
     let mut sim = Simulation::new(sys, eff).unwrap();
     sim.set_m_uniform([1.0, 0.0, 0.0]);
     sim.set_applied_field([0.0, 0.0, 0.1]);
@@ -32,10 +42,15 @@ fn precession_frequency_is_larmor() {
         let t = n as f64 * 20e-12;
         sim.advance_to(t).unwrap();
         let m = sim.average_m();
-        worst = worst.max((m[0] - (w * t).cos()).abs()).max((m[1] - (w * t).sin()).abs());
+        worst = worst
+            .max((m[0] - (w * t).cos()).abs())
+            .max((m[1] - (w * t).sin()).abs());
         assert!(m[2].abs() < 1e-9);
     }
-    assert!(worst < 1e-6, "max deviation from the Larmor precession {worst:e}");
+    assert!(
+        worst < 1e-6,
+        "max deviation from the Larmor precession {worst:e}"
+    );
 }
 
 #[test]
@@ -59,7 +74,10 @@ fn damping_follows_analytic_llg() {
             worst = worst.max((m[q] - e[q]).abs());
         }
     }
-    assert!(worst < 1e-6, "max deviation from the analytic LLG solution {worst:e}");
+    assert!(
+        worst < 1e-6,
+        "max deviation from the analytic LLG solution {worst:e}"
+    );
     let st = sim.stats();
     assert!(st.accepted > 10 && st.evals >= 6 * st.accepted);
 }
@@ -70,7 +88,8 @@ fn rk4_matches_analytic_llg() {
     // global error (omega dt)^4 omega T ~ 1e-10, tolerance 1e-7.
     let alpha = 0.05;
     let mut sim = macrospin(alpha);
-    sim.set_stepper(spinspice::micromag::StepperKind::Rk4 { dt: 1e-13 }).unwrap();
+    sim.set_stepper(spinspice::micromag::StepperKind::Rk4 { dt: 1e-13 })
+        .unwrap();
     sim.advance(0.5e-9).unwrap();
     let w = GAMMA_LL * 0.1 / (1.0 + alpha * alpha);
     let lam = alpha * w;
@@ -108,16 +127,26 @@ fn aharoni_nzz(a: f64, b: f64, c: f64) -> f64 {
 /// Average demagnetising factor along `dir` of a uniformly magnetised box of `n` cells.
 fn box_factor(n: [usize; 3], cell: [f64; 3], dir: usize) -> f64 {
     let mesh = Mesh::new(n, cell).unwrap();
-    let mat = Material { ms: 1e6, ..Material::default() };
+    let mat = Material {
+        ms: 1e6,
+        ..Material::default()
+    };
     let sys = System::single(mesh, &Shape::Everything, mat).unwrap();
-    let eff = Effects { exchange: false, ..Effects::default() };
+    let eff = Effects {
+        exchange: false,
+        ..Effects::default()
+    };
     let mut sim = Simulation::new(sys, eff).unwrap();
     let mut m = [0.0; 3];
     m[dir] = 1.0;
     sim.set_m_uniform(m);
     let h = sim.effective_field();
     let avg: f64 = h.iter().map(|v| v[dir]).sum::<f64>() / h.len() as f64;
-    let off: f64 = (0..3).filter(|q| *q != dir).map(|q| h.iter().map(|v| v[q]).sum::<f64>().abs()).sum::<f64>() / h.len() as f64;
+    let off: f64 = (0..3)
+        .filter(|q| *q != dir)
+        .map(|q| h.iter().map(|v| v[q]).sum::<f64>().abs())
+        .sum::<f64>()
+        / h.len() as f64;
     assert!(off < 1e-9 * 1e6, "transverse average field {off}");
     -avg / 1e6
 }
@@ -142,7 +171,10 @@ fn thin_film_demag_factor_matches_aharoni() {
     let expected = aharoni_nzz(64.0, 64.0, 0.5);
     assert!((expected - 0.972_244_267_45).abs() < 1e-9);
     let nzz = box_factor([64, 64, 1], [2e-9, 2e-9, 1e-9], 2);
-    assert!((nzz - expected).abs() < 1e-6, "Nzz = {nzz}, Aharoni {expected}");
+    assert!(
+        (nzz - expected).abs() < 1e-6,
+        "Nzz = {nzz}, Aharoni {expected}"
+    );
     let nxx = box_factor([64, 64, 1], [2e-9, 2e-9, 1e-9], 0);
     assert!((nxx - (1.0 - expected) / 2.0).abs() < 1e-6, "Nxx = {nxx}");
 }
@@ -166,21 +198,46 @@ fn fft_demag_matches_direct_sum() {
     // non-uniform m. Checks padding, wrap-around signs of the odd components, the slab
     // pairing and the k-space symmetries. Tolerance 1e-9 Ms (round-off of the FFTs).
     use spinspice::micromag::{Layer, Stack};
-    let m1 = Material { ms: 8e5, ..Material::default() };
-    let m2 = Material { ms: 5e5, ..Material::default() };
+    let m1 = Material {
+        ms: 8e5,
+        ..Material::default()
+    };
+    let m2 = Material {
+        ms: 5e5,
+        ..Material::default()
+    };
     let stack = Stack {
         layers: vec![
-            Layer { material: m1, cells: 2, spacer_after: 1 },
-            Layer { material: m2, cells: 1, spacer_after: 0 },
+            Layer {
+                material: m1,
+                cells: 2,
+                spacer_after: 1,
+            },
+            Layer {
+                material: m2,
+                cells: 1,
+                spacer_after: 0,
+            },
         ],
         rkky: vec![0.0],
     };
-    let shape = Shape::Func(std::sync::Arc::new(|x: f64, y: f64, _z: f64| !(x > 8e-9 && y < 3e-9)));
+    let shape = Shape::Func(std::sync::Arc::new(|x: f64, y: f64, _z: f64| {
+        !(x > 8e-9 && y < 3e-9)
+    }));
     let sys = System::multilayer(7, 5, [2e-9, 1.5e-9, 1e-9], &shape, &stack).unwrap();
-    let eff = Effects { exchange: false, ..Effects::default() };
+    let eff = Effects {
+        exchange: false,
+        ..Effects::default()
+    };
     let mut sim = Simulation::new(sys.clone(), eff).unwrap();
-    sim.set_m(|p| [(p[0] * 3e8).sin() + 0.3, (p[1] * 5e8).cos(), (p[2] * 4e8 + p[0] * 1e8).sin() + 0.2])
-        .unwrap();
+    sim.set_m(|p| {
+        [
+            (p[0] * 3e8).sin() + 0.3,
+            (p[1] * 5e8).cos(),
+            (p[2] * 4e8 + p[0] * 1e8).sin() + 0.2,
+        ]
+    })
+    .unwrap();
     let m = sim.m().to_vec();
     let h = sim.effective_field().to_vec();
     let mesh = &sys.mesh;
@@ -199,7 +256,11 @@ fn fft_demag_matches_direct_sum() {
             let (p, q, s) = mesh.ijk(b);
             let rb = mesh.center(p, q, s);
             let t = newell::tensor([ra[0] - rb[0], ra[1] - rb[1], ra[2] - rb[2]], mesh.cell);
-            let mm = [sys.ms[b] * m[b][0], sys.ms[b] * m[b][1], sys.ms[b] * m[b][2]];
+            let mm = [
+                sys.ms[b] * m[b][0],
+                sys.ms[b] * m[b][1],
+                sys.ms[b] * m[b][2],
+            ];
             e[0] -= t[0] * mm[0] + t[3] * mm[1] + t[4] * mm[2];
             e[1] -= t[3] * mm[0] + t[1] * mm[1] + t[5] * mm[2];
             e[2] -= t[4] * mm[0] + t[5] * mm[1] + t[2] * mm[2];
@@ -234,7 +295,12 @@ fn newell_tensor_matches_quadrature_oracle() {
         0.171_324_492_379_170,
     ];
     let d = [2.0, 1.5, 0.8];
-    for r in [[6.0, 0.0, 0.0], [4.0, 4.5, 0.0], [2.0, 3.0, 2.4], [0.0, 0.0, 2.4]] {
+    for r in [
+        [6.0, 0.0, 0.0],
+        [4.0, 4.5, 0.0],
+        [2.0, 3.0, 2.4],
+        [0.0, 0.0, 2.4],
+    ] {
         let mut acc = [0.0; 6];
         for (xa, wa) in gl_x.iter().zip(gl_w) {
             for (ya, wb) in gl_x.iter().zip(gl_w) {
@@ -261,7 +327,12 @@ fn newell_tensor_matches_quadrature_oracle() {
         let t = newell::tensor(r, d);
         let scale = acc.iter().fold(0.0f64, |s, v| s.max(v.abs()));
         for q in 0..6 {
-            assert!((t[q] - acc[q]).abs() < 2e-5 * scale, "r = {r:?}, comp {q}: {} vs {}", t[q], acc[q]);
+            assert!(
+                (t[q] - acc[q]).abs() < 2e-5 * scale,
+                "r = {r:?}, comp {q}: {} vs {}",
+                t[q],
+                acc[q]
+            );
         }
     }
 }

@@ -67,7 +67,9 @@ impl Material {
         ];
         for (name, v) in fields {
             if !v.is_finite() {
-                return Err(Error::Usage(format!("material: {name} = {v} is not finite")));
+                return Err(Error::Usage(format!(
+                    "material: {name} = {v} is not finite"
+                )));
             }
         }
         if self.ms <= 0.0 {
@@ -77,13 +79,21 @@ impl Material {
             )));
         }
         if self.aex < 0.0 {
-            return Err(Error::Usage(format!("material: Aex must be >= 0 (got {})", self.aex)));
+            return Err(Error::Usage(format!(
+                "material: Aex must be >= 0 (got {})",
+                self.aex
+            )));
         }
         if self.alpha < 0.0 {
-            return Err(Error::Usage(format!("material: alpha must be >= 0 (got {})", self.alpha)));
+            return Err(Error::Usage(format!(
+                "material: alpha must be >= 0 (got {})",
+                self.alpha
+            )));
         }
         if self.ku1 != 0.0 && !(norm(self.anis_u) > 0.0 && norm(self.anis_u).is_finite()) {
-            return Err(Error::Usage("material: anisotropy axis must be non-zero".into()));
+            return Err(Error::Usage(
+                "material: anisotropy axis must be non-zero".into(),
+            ));
         }
         if let Some(t) = self.sot_thickness {
             if !(t.is_finite() && t > 0.0) {
@@ -132,9 +142,16 @@ mod tests {
 
     #[test]
     fn invalid_values_are_errors() {
-        let bad = Material { ms: -1.0, ..Material::default() };
+        let bad = Material {
+            ms: -1.0,
+            ..Material::default()
+        };
         assert!(bad.validate().is_err());
-        let bad = Material { ms: 1.0, alpha: f64::NAN, ..Material::default() };
+        let bad = Material {
+            ms: 1.0,
+            alpha: f64::NAN,
+            ..Material::default()
+        };
         assert!(bad.validate().is_err());
     }
 }

@@ -167,7 +167,15 @@ pub struct Skyrmion {
 }
 
 /// Bilinear interpolation of m_z on the layer plane at `(x, y)` (m); None outside.
-fn mz_at(p: &[V3], mask: &[bool], nx: usize, ny: usize, d: [f64; 3], x: f64, y: f64) -> Option<f64> {
+fn mz_at(
+    p: &[V3],
+    mask: &[bool],
+    nx: usize,
+    ny: usize,
+    d: [f64; 3],
+    x: f64,
+    y: f64,
+) -> Option<f64> {
     let fx = x / d[0] - 0.5;
     let fy = y / d[1] - 0.5;
     if fx < 0.0 || fy < 0.0 || fx > (nx - 1) as f64 || fy > (ny - 1) as f64 {
@@ -226,7 +234,9 @@ pub fn skyrmion(sys: &System, m: &[V3], l: usize) -> Option<Skyrmion> {
         let mut prev: Option<(f64, f64)> = None;
         let mut r = 0.0;
         while r < maxr {
-            let Some(z) = mz_at(&p, &mask, nx, ny, d, cx + r * ux, cy + r * uy) else { break };
+            let Some(z) = mz_at(&p, &mask, nx, ny, d, cx + r * ux, cy + r * uy) else {
+                break;
+            };
             let v = s * z;
             if let Some((r0, v0)) = prev {
                 if v0 < 0.0 && v >= 0.0 {

@@ -1,9 +1,14 @@
 //! The [`Simulation`]: system, magnetisation, time, field terms, torques and stepper.
 
-use super::field::{self, Anisotropy, Demag, DemagMode, Exchange, FieldTerm, InterfacialDmi, Interlayer, Thermal, Zeeman};
+use super::field::{
+    self, Anisotropy, Demag, DemagMode, Exchange, FieldTerm, InterfacialDmi, Interlayer, Thermal,
+    Zeeman,
+};
 use super::observe;
 use super::stack::System;
-use super::stepper::{self, rk4, rk45dp, Buffers, RelaxOptions, RelaxReport, Rk45Options, StepStats, StepperKind};
+use super::stepper::{
+    self, rk4, rk45dp, Buffers, RelaxOptions, RelaxReport, Rk45Options, StepStats, StepperKind,
+};
 use super::torque::{llg, SpinOrbit, Torque, ZhangLi};
 use super::vec3::{normalize, V3};
 use crate::{Error, Result};
@@ -197,7 +202,13 @@ impl Simulation {
             }
         }
         let m = (0..n)
-            .map(|c| if sys.ms[c] > 0.0 { [0.0, 0.0, 1.0] } else { [0.0; 3] })
+            .map(|c| {
+                if sys.ms[c] > 0.0 {
+                    [0.0, 0.0, 1.0]
+                } else {
+                    [0.0; 3]
+                }
+            })
             .collect();
         let rk45 = Rk45Options::default();
         Ok(Simulation {
@@ -307,7 +318,9 @@ impl Simulation {
             }
             let n = super::vec3::norm(*v);
             if !(n.is_finite() && n > 0.0) {
-                return Err(Error::Usage(format!("magnetisation in cell {c} is {v:?}: must be finite and non-zero")));
+                return Err(Error::Usage(format!(
+                    "magnetisation in cell {c} is {v:?}: must be finite and non-zero"
+                )));
             }
             self.m[c] = normalize(*v);
         }
@@ -344,7 +357,9 @@ impl Simulation {
     /// Switch on the thermal field at `temperature` (K), seeded; use [`StepperKind::Rk4`].
     pub fn set_temperature(&mut self, temperature: f64, seed: u64) -> Result<()> {
         if !(temperature.is_finite() && temperature >= 0.0) {
-            return Err(Error::Usage(format!("temperature must be >= 0 K (got {temperature})")));
+            return Err(Error::Usage(format!(
+                "temperature must be >= 0 K (got {temperature})"
+            )));
         }
         self.eq.thermal = Some(Thermal::new(temperature, seed));
         self.fsal = false;
@@ -364,7 +379,9 @@ impl Simulation {
     pub fn set_stepper(&mut self, kind: StepperKind) -> Result<()> {
         if let StepperKind::Rk4 { dt } = kind {
             if !(dt.is_finite() && dt > 0.0) {
-                return Err(Error::Usage(format!("RK4 step must be positive (got {dt} s)")));
+                return Err(Error::Usage(format!(
+                    "RK4 step must be positive (got {dt} s)"
+                )));
             }
         }
         self.kind = kind;
@@ -389,7 +406,11 @@ impl Simulation {
                 }
                 if drift > 0.05 {
                     let c = 0;
-                    return Err(self.divergence(c, h, &format!("|m| drifted by {drift:.3} in one RK4 step (step too large)")));
+                    return Err(self.divergence(
+                        c,
+                        h,
+                        &format!("|m| drifted by {drift:.3} in one RK4 step (step too large)"),
+                    ));
                 }
                 std::mem::swap(&mut self.m, &mut self.buf.cand);
                 self.t += h;
@@ -421,7 +442,8 @@ impl Simulation {
             if let Some(th) = &mut self.eq.thermal {
                 th.begin_step(&self.eq.sys, self.t, h);
             }
-            let (err, cell) = rk45dp::try_step(&mut self.eq, &self.m, self.t, h, self.fsal, &mut self.buf);
+            let (err, cell) =
+                rk45dp::try_step(&mut self.eq, &self.m, self.t, h, self.fsal, &mut self.buf);
             self.fsal = true; // k[0] holds f(m, t) now
             let corr = if err > 0.0 {
                 (o.headroom * (o.max_err / err).powf(0.2)).clamp(0.1, 2.0)
@@ -434,7 +456,11 @@ impl Simulation {
                     return Err(self.divergence(c, h, "the magnetisation became non-finite"));
                 }
                 if drift > 0.01 {
-                    return Err(self.divergence(cell, h, &format!("|m| drifted by {drift:.3} in one step")));
+                    return Err(self.divergence(
+                        cell,
+                        h,
+                        &format!("|m| drifted by {drift:.3} in one step"),
+                    ));
                 }
                 std::mem::swap(&mut self.m, &mut self.buf.cand);
                 // FSAL: k7 (at the new state) becomes k1.
@@ -451,7 +477,10 @@ impl Simulation {
                 return Err(self.divergence(
                     cell,
                     self.dt,
-                    &format!("step rejected down to below MinDt (error {err:.3e} > MaxErr {:.1e})", o.max_err),
+                    &format!(
+                        "step rejected down to below MinDt (error {err:.3e} > MaxErr {:.1e})",
+                        o.max_err
+                    ),
                 ));
             }
         }
@@ -465,7 +494,9 @@ impl Simulation {
     /// Advance the time by `duration` (s), landing exactly on the end time.
     pub fn advance(&mut self, duration: f64) -> Result<()> {
         if !(duration.is_finite() && duration >= 0.0) {
-            return Err(Error::Usage(format!("run time must be >= 0 (got {duration} s)")));
+            return Err(Error::Usage(format!(
+                "run time must be >= 0 (got {duration} s)"
+            )));
         }
         let end = self.t + duration;
         self.advance_to(end)
@@ -564,7 +595,10 @@ impl Simulation {
             out.push((term.name(), term.energy(&self.eq.sys, &self.m, self.t)));
         }
         if self.eq.zeeman.b_static != [0.0; 3] || self.eq.zeeman.b_fn.is_some() {
-            out.push(("zeeman", self.eq.zeeman.energy(&self.eq.sys, &self.m, self.t)));
+            out.push((
+                "zeeman",
+                self.eq.zeeman.energy(&self.eq.sys, &self.m, self.t),
+            ));
         }
         out
     }

@@ -145,7 +145,13 @@ impl System {
 
     /// A multilayer of `nx x ny` cells in-plane (cell size `cell`), the layers of `stack`
     /// stacked in z, each masked in-plane by `shape` (evaluated at the cell centre).
-    pub fn multilayer(nx: usize, ny: usize, cell: [f64; 3], shape: &Shape, stack: &Stack) -> Result<System> {
+    pub fn multilayer(
+        nx: usize,
+        ny: usize,
+        cell: [f64; 3],
+        shape: &Shape,
+        stack: &Stack,
+    ) -> Result<System> {
         if stack.layers.is_empty() {
             return Err(Error::Usage("stack: at least one layer is needed".into()));
         }
@@ -161,12 +167,16 @@ impl System {
             )));
         }
         if let Some(j) = stack.rkky.iter().find(|j| !j.is_finite()) {
-            return Err(Error::Usage(format!("stack: interlayer coupling {j} is not finite")));
+            return Err(Error::Usage(format!(
+                "stack: interlayer coupling {j} is not finite"
+            )));
         }
         for l in &stack.layers {
             l.material.validate()?;
             if l.cells == 0 {
-                return Err(Error::Usage("stack: every layer needs at least one cell".into()));
+                return Err(Error::Usage(
+                    "stack: every layer needs at least one cell".into(),
+                ));
             }
         }
         let mesh = Mesh::new([nx, ny, stack.nz()], cell)?;
@@ -215,7 +225,9 @@ impl System {
 
     fn check_not_empty(&self) -> Result<()> {
         if self.region.iter().all(|r| *r == NONE) {
-            return Err(Error::Usage("geometry: no magnetic cell in the mesh".into()));
+            return Err(Error::Usage(
+                "geometry: no magnetic cell in the mesh".into(),
+            ));
         }
         Ok(())
     }
@@ -348,7 +360,12 @@ mod tests {
 
     #[test]
     fn edit_cells_makes_regions() {
-        let mut s = System::single(Mesh::new([4, 1, 1], [1.0; 3]).unwrap(), &Shape::Everything, mat()).unwrap();
+        let mut s = System::single(
+            Mesh::new([4, 1, 1], [1.0; 3]).unwrap(),
+            &Shape::Everything,
+            mat(),
+        )
+        .unwrap();
         s.edit_cells(|p, _, m| m.ku1 = 1e5 * p[0]).unwrap();
         assert_eq!(s.materials.len(), 5);
         assert!((s.ku1[3] - 3.5e5).abs() < 1e-6);

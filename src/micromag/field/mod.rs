@@ -69,9 +69,17 @@ pub fn field_dot(sys: &System, m: &[V3], h: &[V3]) -> f64 {
 }
 
 /// Set `h` to the sum of all terms' fields.
-pub fn effective_field(terms: &mut [Box<dyn FieldTerm>], sys: &System, m: &[V3], t: f64, h: &mut [V3]) {
+pub fn effective_field(
+    terms: &mut [Box<dyn FieldTerm>],
+    sys: &System,
+    m: &[V3],
+    t: f64,
+    h: &mut [V3],
+) {
     use rayon::prelude::*;
-    h.par_iter_mut().with_min_len(PAR_MIN).for_each(|v| *v = [0.0; 3]);
+    h.par_iter_mut()
+        .with_min_len(PAR_MIN)
+        .for_each(|v| *v = [0.0; 3]);
     for term in terms.iter_mut() {
         term.add_field(sys, m, t, h);
     }

@@ -37,7 +37,10 @@ impl FieldTerm for Thermal {
         "thermal"
     }
     fn references(&self) -> &'static [&'static str] {
-        &["Brown, Phys. Rev. 130, 1677 (1963)", "Leliaert et al., AIP Advances 7, 125010 (2017)"]
+        &[
+            "Brown, Phys. Rev. 130, 1677 (1963)",
+            "Leliaert et al., AIP Advances 7, 125010 (2017)",
+        ]
     }
     fn energy_factor(&self) -> f64 {
         1.0
@@ -52,7 +55,9 @@ impl FieldTerm for Thermal {
                 self.noise[c] = [0.0; 3];
                 continue;
             }
-            let b = (2.0 * MU0 * sys.alpha[c] * KB * self.temperature / (MU0 * ms * GAMMA_LL * v * dt)).sqrt();
+            let b = (2.0 * MU0 * sys.alpha[c] * KB * self.temperature
+                / (MU0 * ms * GAMMA_LL * v * dt))
+                .sqrt();
             let s = b / MU0;
             for q in 0..3 {
                 let e: f64 = StandardNormal.sample(&mut self.rng);

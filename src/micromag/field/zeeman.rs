@@ -19,14 +19,22 @@ pub struct Zeeman {
 
 impl std::fmt::Debug for Zeeman {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Zeeman({:?}, dynamic: {})", self.b_static, self.b_fn.is_some())
+        write!(
+            f,
+            "Zeeman({:?}, dynamic: {})",
+            self.b_static,
+            self.b_fn.is_some()
+        )
     }
 }
 
 impl Zeeman {
     /// A static field `b` (T).
     pub fn new(b: V3) -> Self {
-        Zeeman { b_static: b, b_fn: None }
+        Zeeman {
+            b_static: b,
+            b_fn: None,
+        }
     }
 
     /// The applied induction at time `t` (T).

@@ -125,9 +125,9 @@ pub(crate) fn normalize_all(m: &mut [V3], ms: &[f64]) -> (f64, Option<usize>) {
     let bad = if drift.is_finite() {
         None
     } else {
-        m.iter()
-            .enumerate()
-            .position(|(c, v)| ms[c] != 0.0 && !(v.iter().all(|x| x.is_finite()) && v.iter().any(|x| *x != 0.0)))
+        m.iter().enumerate().position(|(c, v)| {
+            ms[c] != 0.0 && !(v.iter().all(|x| x.is_finite()) && v.iter().any(|x| *x != 0.0))
+        })
     };
     (drift, bad)
 }

@@ -113,8 +113,16 @@ pub fn relax(
             .into_par_iter()
             .with_min_len(super::super::field::PAR_MIN)
             .map(|c| {
-                let s = [m[c][0] - prev_m[c][0], m[c][1] - prev_m[c][1], m[c][2] - prev_m[c][2]];
-                let y = [g[c][0] - prev_g[c][0], g[c][1] - prev_g[c][1], g[c][2] - prev_g[c][2]];
+                let s = [
+                    m[c][0] - prev_m[c][0],
+                    m[c][1] - prev_m[c][1],
+                    m[c][2] - prev_m[c][2],
+                ];
+                let y = [
+                    g[c][0] - prev_g[c][0],
+                    g[c][1] - prev_g[c][1],
+                    g[c][2] - prev_g[c][2],
+                ];
                 (
                     s[0] * s[0] + s[1] * s[1] + s[2] * s[2],
                     s[0] * y[0] + s[1] * y[1] + s[2] * y[2],

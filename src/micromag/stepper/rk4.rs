@@ -19,6 +19,11 @@ pub fn step(eq: &mut Equation, m: &[V3], t: f64, dt: f64, b: &mut Buffers) {
         cand,
         m,
         dt,
-        &[(1.0 / 6.0, k1.as_slice()), (1.0 / 3.0, k2.as_slice()), (1.0 / 3.0, k3.as_slice()), (1.0 / 6.0, k4.as_slice())],
+        &[
+            (1.0 / 6.0, k1.as_slice()),
+            (1.0 / 3.0, k2.as_slice()),
+            (1.0 / 3.0, k3.as_slice()),
+            (1.0 / 6.0, k4.as_slice()),
+        ],
     );
 }

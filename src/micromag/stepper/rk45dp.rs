@@ -10,10 +10,28 @@ const C: [f64; 7] = [0.0, 0.2, 0.3, 0.8, 8.0 / 9.0, 1.0, 1.0];
 const A2: [f64; 1] = [0.2];
 const A3: [f64; 2] = [3.0 / 40.0, 9.0 / 40.0];
 const A4: [f64; 3] = [44.0 / 45.0, -56.0 / 15.0, 32.0 / 9.0];
-const A5: [f64; 4] = [19372.0 / 6561.0, -25360.0 / 2187.0, 64448.0 / 6561.0, -212.0 / 729.0];
-const A6: [f64; 5] = [9017.0 / 3168.0, -355.0 / 33.0, 46732.0 / 5247.0, 49.0 / 176.0, -5103.0 / 18656.0];
+const A5: [f64; 4] = [
+    19372.0 / 6561.0,
+    -25360.0 / 2187.0,
+    64448.0 / 6561.0,
+    -212.0 / 729.0,
+];
+const A6: [f64; 5] = [
+    9017.0 / 3168.0,
+    -355.0 / 33.0,
+    46732.0 / 5247.0,
+    49.0 / 176.0,
+    -5103.0 / 18656.0,
+];
 /// 5th-order weights (also the 7th stage's row).
-const B5: [f64; 6] = [35.0 / 384.0, 0.0, 500.0 / 1113.0, 125.0 / 192.0, -2187.0 / 6784.0, 11.0 / 84.0];
+const B5: [f64; 6] = [
+    35.0 / 384.0,
+    0.0,
+    500.0 / 1113.0,
+    125.0 / 192.0,
+    -2187.0 / 6784.0,
+    11.0 / 84.0,
+];
 /// Error weights b5 - b4 for k1..k7.
 const E: [f64; 7] = [
     71.0 / 57600.0,
@@ -28,7 +46,14 @@ const E: [f64; 7] = [
 /// Try one step of `dt` from `(m, t)`. `k[0]` must hold `f(m, t)` when `fsal` is true
 /// (it is computed otherwise). On return `b.cand` holds the 5th-order solution, `k[6]` its
 /// derivative, and the result is the error norm and the cell where it is largest.
-pub fn try_step(eq: &mut Equation, m: &[V3], t: f64, dt: f64, fsal: bool, b: &mut Buffers) -> (f64, usize) {
+pub fn try_step(
+    eq: &mut Equation,
+    m: &[V3],
+    t: f64,
+    dt: f64,
+    fsal: bool,
+    b: &mut Buffers,
+) -> (f64, usize) {
     let Buffers { k, stage, cand } = b;
     if !fsal {
         eq.rhs(m, t, &mut k[0]);
@@ -36,13 +61,21 @@ pub fn try_step(eq: &mut Equation, m: &[V3], t: f64, dt: f64, fsal: bool, b: &mu
     let rows: [&[f64]; 5] = [&A2, &A3, &A4, &A5, &A6];
     for s in 1..6 {
         let (done, rest) = k.split_at_mut(s);
-        let terms: Vec<(f64, &[V3])> = rows[s - 1].iter().zip(done.iter()).map(|(a, kk)| (*a, kk.as_slice())).collect();
+        let terms: Vec<(f64, &[V3])> = rows[s - 1]
+            .iter()
+            .zip(done.iter())
+            .map(|(a, kk)| (*a, kk.as_slice()))
+            .collect();
         combine(stage, m, dt, &terms);
         eq.rhs(stage, t + C[s] * dt, &mut rest[0]);
     }
     {
         let (done, rest) = k.split_at_mut(6);
-        let terms: Vec<(f64, &[V3])> = B5.iter().zip(done.iter()).map(|(a, kk)| (*a, kk.as_slice())).collect();
+        let terms: Vec<(f64, &[V3])> = B5
+            .iter()
+            .zip(done.iter())
+            .map(|(a, kk)| (*a, kk.as_slice()))
+            .collect();
         combine(cand, m, dt, &terms);
         eq.rhs(cand, t + dt, &mut rest[0]);
     }

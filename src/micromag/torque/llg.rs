@@ -28,7 +28,11 @@ pub fn rhs(sys: &System, m: &[V3], h: &[V3], tau: &[V3], out: &mut [V3]) {
             let a = sys.alpha[c];
             let mt = cross(mc, t);
             let s = 1.0 / (1.0 + a * a);
-            *o = [s * (t[0] + a * mt[0]), s * (t[1] + a * mt[1]), s * (t[2] + a * mt[2])];
+            *o = [
+                s * (t[0] + a * mt[0]),
+                s * (t[1] + a * mt[1]),
+                s * (t[2] + a * mt[2]),
+            ];
         });
 }
 
@@ -44,7 +48,11 @@ mod tests {
         let sys = System::single(
             Mesh::new([1, 1, 1], [1e-9; 3]).unwrap(),
             &Shape::Everything,
-            Material { ms: 1e6, alpha: 0.1, ..Material::default() },
+            Material {
+                ms: 1e6,
+                alpha: 0.1,
+                ..Material::default()
+            },
         )
         .unwrap();
         let h = 1e5;

@@ -54,36 +54,41 @@ impl Torque for ZhangLi {
         let [nx, ny, _] = sys.mesh.n;
         let [dx, dy, _] = sys.mesh.cell;
         let layer = &sys.layer;
-        tau.par_chunks_mut(nx).enumerate().with_min_len(16).for_each(|(row, trow)| {
-            let jy = row % ny;
-            let base = row * nx;
-            for (i, tc) in trow.iter_mut().enumerate() {
-                let c = base + i;
-                let k = self.coef[c];
-                if k == 0.0 {
-                    continue;
-                }
-                let u = [-k * j[0], -k * j[1]];
-                let l = layer[c];
-                let deriv = |prev: Option<usize>, next: Option<usize>, d: f64| -> V3 {
-                    let p = prev.filter(|p| layer[*p] == l);
-                    let n = next.filter(|n| layer[*n] == l);
-                    match (p, n) {
-                        (Some(p), Some(n)) => std::array::from_fn(|q| (m[n][q] - m[p][q]) / (2.0 * d)),
-                        (Some(p), None) => std::array::from_fn(|q| (m[c][q] - m[p][q]) / d),
-                        (None, Some(n)) => std::array::from_fn(|q| (m[n][q] - m[c][q]) / d),
-                        (None, None) => [0.0; 3],
+        tau.par_chunks_mut(nx)
+            .enumerate()
+            .with_min_len(16)
+            .for_each(|(row, trow)| {
+                let jy = row % ny;
+                let base = row * nx;
+                for (i, tc) in trow.iter_mut().enumerate() {
+                    let c = base + i;
+                    let k = self.coef[c];
+                    if k == 0.0 {
+                        continue;
                     }
-                };
-                let gx = deriv((i > 0).then(|| c - 1), (i + 1 < nx).then(|| c + 1), dx);
-                let gy = deriv((jy > 0).then(|| c - nx), (jy + 1 < ny).then(|| c + nx), dy);
-                let ug: V3 = std::array::from_fn(|q| u[0] * gx[q] + u[1] * gy[q]);
-                let mug = cross(m[c], ug);
-                let x = self.xi[c];
-                tc[0] += -ug[0] + x * mug[0];
-                tc[1] += -ug[1] + x * mug[1];
-                tc[2] += -ug[2] + x * mug[2];
-            }
-        });
+                    let u = [-k * j[0], -k * j[1]];
+                    let l = layer[c];
+                    let deriv = |prev: Option<usize>, next: Option<usize>, d: f64| -> V3 {
+                        let p = prev.filter(|p| layer[*p] == l);
+                        let n = next.filter(|n| layer[*n] == l);
+                        match (p, n) {
+                            (Some(p), Some(n)) => {
+                                std::array::from_fn(|q| (m[n][q] - m[p][q]) / (2.0 * d))
+                            }
+                            (Some(p), None) => std::array::from_fn(|q| (m[c][q] - m[p][q]) / d),
+                            (None, Some(n)) => std::array::from_fn(|q| (m[n][q] - m[c][q]) / d),
+                            (None, None) => [0.0; 3],
+                        }
+                    };
+                    let gx = deriv((i > 0).then(|| c - 1), (i + 1 < nx).then(|| c + 1), dx);
+                    let gy = deriv((jy > 0).then(|| c - nx), (jy + 1 < ny).then(|| c + nx), dy);
+                    let ug: V3 = std::array::from_fn(|q| u[0] * gx[q] + u[1] * gy[q]);
+                    let mug = cross(m[c], ug);
+                    let x = self.xi[c];
+                    tc[0] += -ug[0] + x * mug[0];
+                    tc[1] += -ug[1] + x * mug[1];
+                    tc[2] += -ug[2] + x * mug[2];
+                }
+            });
     }
 }

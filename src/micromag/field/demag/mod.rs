@@ -134,7 +134,9 @@ impl Demag {
             c2r: inv.make_scratch_vec(),
             col: vec![
                 C64::default();
-                fft_y.get_inplace_scratch_len().max(ifft_y.get_inplace_scratch_len())
+                fft_y
+                    .get_inplace_scratch_len()
+                    .max(ifft_y.get_inplace_scratch_len())
             ],
         };
         let mut d = Demag {
@@ -147,9 +149,30 @@ impl Demag {
             off_index,
             n_off,
             kern: Vec::new(),
-            mk: vec![C64::default(); if mode == DemagMode::Full { 3 * ns * nq } else { 0 }],
-            hk: vec![C64::default(); if mode == DemagMode::Full { 3 * ns * nq } else { 0 }],
-            hr: vec![0.0; if mode == DemagMode::Full { 3 * ns * plane } else { 0 }],
+            mk: vec![
+                C64::default();
+                if mode == DemagMode::Full {
+                    3 * ns * nq
+                } else {
+                    0
+                }
+            ],
+            hk: vec![
+                C64::default();
+                if mode == DemagMode::Full {
+                    3 * ns * nq
+                } else {
+                    0
+                }
+            ],
+            hr: vec![
+                0.0;
+                if mode == DemagMode::Full {
+                    3 * ns * plane
+                } else {
+                    0
+                }
+            ],
             slab_of: (0..nz)
                 .map(|k| slabs.iter().position(|v| *v == k).unwrap_or(usize::MAX))
                 .collect(),
@@ -204,7 +227,14 @@ impl Demag {
         };
         let mut buf = vec![C64::default(); nq];
         // Parity of each component in (x, y): +1 even, -1 odd.
-        let parity = [(1.0, 1.0), (1.0, 1.0), (1.0, 1.0), (-1.0, -1.0), (-1.0, 1.0), (1.0, -1.0)];
+        let parity = [
+            (1.0, 1.0),
+            (1.0, 1.0),
+            (1.0, 1.0),
+            (-1.0, -1.0),
+            (-1.0, 1.0),
+            (1.0, -1.0),
+        ];
         let mut plane = vec![0.0; px * py];
         for (oi, t) in per_off.iter().enumerate() {
             for comp in 0..6 {
@@ -269,7 +299,9 @@ impl Demag {
                     }
                 }
                 for kx in 0..nkx {
-                    out[kx * py + ny..kx * py + py].iter_mut().for_each(|v| *v = C64::default());
+                    out[kx * py + ny..kx * py + py]
+                        .iter_mut()
+                        .for_each(|v| *v = C64::default());
                 }
                 fft_y.process_with_scratch(out, &mut sc.col);
             });
@@ -287,7 +319,8 @@ impl Demag {
                     for (s2, ks2) in slabs.iter().enumerate() {
                         let o = ks.abs_diff(*ks2);
                         let zs = if ks >= ks2 { 1.0 } else { -1.0 };
-                        let kk = &kern[(q * n_off + off_index[o]) * 6..(q * n_off + off_index[o]) * 6 + 6];
+                        let kk = &kern
+                            [(q * n_off + off_index[o]) * 6..(q * n_off + off_index[o]) * 6 + 6];
                         let mx = mk[(s2 * 3) * nq + q];
                         let my = mk[(s2 * 3 + 1) * nq + q];
                         let mz = mk[(s2 * 3 + 2) * nq + q];
@@ -297,7 +330,9 @@ impl Demag {
                         let imz = C64::new(-mz.im, mz.re);
                         acc[0] += mx * kk[0] + my * kk[3] + imz * ixz;
                         acc[1] += mx * kk[3] + my * kk[1] + imz * iyz;
-                        acc[2] += C64::new(-mx.im, mx.re) * ixz + C64::new(-my.im, my.re) * iyz + mz * kk[2];
+                        acc[2] += C64::new(-mx.im, mx.re) * ixz
+                            + C64::new(-my.im, my.re) * iyz
+                            + mz * kk[2];
                     }
                     for (comp, a) in acc.iter().enumerate() {
                         // SAFETY: index (s * 3 + comp) * nq + q < 3 * ns * nq = hk.len(), and
