@@ -43,8 +43,12 @@ fn main() -> spinspice::Result<()> {
         r_wire: 20.0,
         ..TileCircuit::default()
     };
-    let spikes: Vec<Vec<bool>> = (0..5)
-        .map(|t| (0..4).map(|i| (t + i) % 3 != 0).collect())
+    let spikes: Vec<Vec<f64>> = (0..5)
+        .map(|t| {
+            (0..4)
+                .map(|i| f64::from(u8::from((t + i) % 3 != 0)))
+                .collect()
+        })
         .collect();
     let net = tile_netlist(
         &m.tiles[0],

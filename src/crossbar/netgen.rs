@@ -30,8 +30,9 @@ pub enum Sense {
 pub enum Stimulus {
     /// DC row voltages (V), one per row; analysis `.op`.
     Dc(Vec<f64>),
-    /// Spike trains `spikes[step][row]` (0/1) as pulses of `vread`; analysis `.tran`.
-    Spikes(Vec<Vec<bool>>),
+    /// Input trains `spikes[step][row]` as pulses of `x * vread` (spikes: x = 1; direct
+    /// encoding: x = the analog input; 0: no pulse); analysis `.tran`.
+    Spikes(Vec<Vec<f64>>),
 }
 
 /// Electrical settings of a tile netlist.
@@ -137,14 +138,15 @@ pub fn tile_subckt(name: &str, tile: &Tile, r_wire: f64, out: &mut String) {
 }
 
 /// The PWL of one row's spike train (`None` when it never spikes).
-fn pwl(spikes: &[Vec<bool>], row: usize, c: &TileCircuit) -> Option<String> {
+fn pwl(spikes: &[Vec<f64>], row: usize, c: &TileCircuit) -> Option<String> {
     let mut pts = vec![(0.0, 0.0)];
     for (t, s) in spikes.iter().enumerate() {
-        if s.get(row).copied().unwrap_or(false) {
+        let x = s.get(row).copied().unwrap_or(0.0);
+        if x != 0.0 {
             let t0 = t as f64 * c.t_step;
             pts.push((t0, 0.0));
-            pts.push((t0 + c.edge, c.v_read));
-            pts.push((t0 + c.edge + c.width, c.v_read));
+            pts.push((t0 + c.edge, x * c.v_read));
+            pts.push((t0 + c.edge + c.width, x * c.v_read));
             pts.push((t0 + 2.0 * c.edge + c.width, 0.0));
         }
     }
