@@ -18,9 +18,7 @@ fn main() {
         Command::Train(_) | Command::Eval(_) => Err(spinspice::Error::Usage(
             "this build has no spiking-network layer (rebuild with the `snn` feature)".into(),
         )),
-        Command::Crossbar(_) => Err(spinspice::Error::Usage(
-            "this subcommand is not implemented yet".into(),
-        )),
+        Command::Crossbar(a) => spinspice::crossbar::cli::run(a),
     };
     if let Err(e) = result {
         eprintln!("{e}");

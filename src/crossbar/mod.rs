@@ -1,1 +1,9 @@
-//! (under construction)
+//! Crossbar SNN blocks: map a trained layer (the network layer's export) onto resistive /
+//! MTJ crossbar tiles ([`map`]), write the tiles as SPICE netlists ([`netgen`]), and
+//! validate the mapped layer at circuit level against the network's own inference
+//! ([`validate`], CLI in [`cli`]).
+
+pub mod cli;
+pub mod map;
+pub mod netgen;
+pub mod validate;

@@ -96,7 +96,10 @@ pub fn resolve(table: &[ParamSpec], given: &[Given], what: &str) -> Result<Value
 
 /// Render a table for `spinspice params NAME`.
 pub fn render(title: &str, table: &[ParamSpec]) -> String {
-    let mut s = format!("{title}\n{:<10} {:<8} {:>12}  {:<24} description\n", "name", "unit", "default", "range");
+    let mut s = format!(
+        "{title}\n{:<10} {:<8} {:>12}  {:<24} description\n",
+        "name", "unit", "default", "range"
+    );
     for p in table {
         let def = if p.default.is_nan() {
             "-".to_string()

@@ -1,0 +1,339 @@
+//! Validation of a mapped layer: the network's own `f64` inference versus the circuit.
+//!
+//! Only the mapped layer runs as a circuit, and it must be the export's last (output) layer:
+//! the layers before it run the export's `f64` inference (`cur = W x + b`,
+//! `neuron.update`, `H(mem - threshold)`, as in [`crate::neuron::export::infer_fc`]) to make
+//! its input spikes. Each tile of the mapped layer is simulated as a transient
+//! ([`super::netgen`], PWL pulses one per step); the column currents are sampled at the
+//! pulse centres, combined over tiles, scaled back to weight units, and the bias added; the
+//! output neurons then integrate them with the export's neuron update in `f64` (a
+//! behavioural neuron, not a circuit neuron: the compact neuron devices are not in the
+//! engine yet).
+//!
+//! Energy per inference: `sum over drivers of the integral of v(in) * (-i(vin))` (the sense
+//! sources sit at 0 V and deliver nothing), trapezoidal over the recorded points.
+//! Latency: end of the step after which the circuit's winning output no longer changes.
+
+use super::map::{map_layer, MapConfig, MappedLayer};
+use super::netgen::{column_signal, tile_netlist, Stimulus, TileCircuit};
+use crate::error::Error;
+use crate::neuron::export::NetworkExport;
+use crate::neuron::{fire, Neuron, NeuronModel};
+use crate::Result;
+use serde::{Deserialize, Serialize};
+
+/// One image's result.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ImageResult {
+    /// Index of the image in the test set.
+    pub index: usize,
+    /// Label, if known.
+    pub label: Option<usize>,
+    /// Output spike counts of the ideal network.
+    pub counts_network: Vec<f64>,
+    /// Output spike counts of the circuit.
+    pub counts_circuit: Vec<f64>,
+    /// Predicted class of each (argmax of counts, ties to the membrane-free lowest index).
+    pub class_network: usize,
+    /// Predicted class of the circuit.
+    pub class_circuit: usize,
+    /// Worst |I_circuit - G^T v| over columns and steps, relative to the largest ideal
+    /// column current (IR drop and sensing error).
+    pub worst_column_error: f64,
+    /// Energy drawn from the row drivers (J).
+    pub energy_j: f64,
+    /// Time to decision (s).
+    pub latency_s: f64,
+}
+
+/// Settings of one validation run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Settings {
+    /// Mapping (its seed is the base seed of the Monte Carlo).
+    pub map: MapConfig,
+    /// Tile circuit.
+    pub circuit: TileCircuit,
+}
+
+fn argmax(v: &[f64]) -> usize {
+    let mut best = 0;
+    for (i, x) in v.iter().enumerate() {
+        if *x > v[best] {
+            best = i;
+        }
+    }
+    best
+}
+
+/// The input spikes of layer `k` for one image: the layers before it in `f64`.
+pub fn layer_inputs(export: &NetworkExport, k: usize, input: &[Vec<f64>]) -> Result<Vec<Vec<f64>>> {
+    let neuron = export.neuron.to_model()?;
+    let thr = neuron.threshold();
+    let mut mems: Vec<Vec<f64>> = export.weights[..k]
+        .iter()
+        .map(|l| vec![0.0; l.out])
+        .collect();
+    let mut out = Vec::with_capacity(input.len());
+    for x0 in input {
+        let mut x = x0.clone();
+        for (layer, mem) in export.weights[..k].iter().zip(mems.iter_mut()) {
+            if x.len() != layer.n_in {
+                return Err(Error::Usage(format!(
+                    "layer {} expects {} inputs, got {}",
+                    layer.name,
+                    layer.n_in,
+                    x.len()
+                )));
+            }
+            let mut spk = vec![0.0; layer.out];
+            for (o, row) in layer.weight.iter().enumerate() {
+                let mut cur: f64 = row.iter().zip(&x).map(|(w, v)| *w as f64 * v).sum();
+                if let Some(b) = &layer.bias {
+                    cur += b[o] as f64;
+                }
+                mem[o] = neuron.update(mem[o], cur);
+                spk[o] = fire(mem[o], thr);
+            }
+            x = spk;
+        }
+        out.push(x);
+    }
+    Ok(out)
+}
+
+/// Index of the layer named `name`, which must be the last, linear one.
+pub fn layer_index(export: &NetworkExport, name: &str) -> Result<usize> {
+    let k = export
+        .layers
+        .iter()
+        .position(|l| l.name == name)
+        .ok_or_else(|| {
+            Error::Usage(format!(
+                "the export has no layer `{name}` (layers: {})",
+                export
+                    .layers
+                    .iter()
+                    .map(|l| l.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ))
+        })?;
+    if k + 1 != export.layers.len() || export.layers.iter().any(|l| l.kind != "linear") {
+        return Err(Error::Usage(format!(
+            "layer `{name}`: only the output layer of a fully connected export can be mapped"
+        )));
+    }
+    Ok(k)
+}
+
+/// Map layer `k` of the export.
+pub fn map_export_layer(export: &NetworkExport, k: usize, cfg: &MapConfig) -> Result<MappedLayer> {
+    let w: Vec<Vec<f64>> = export.weights[k]
+        .weight
+        .iter()
+        .map(|r| r.iter().map(|x| *x as f64).collect())
+        .collect();
+    map_layer(&w, cfg)
+}
+
+fn trapezoid(t: &[f64], y: &[f64]) -> f64 {
+    t.windows(2)
+        .zip(y.windows(2))
+        .map(|(a, b)| (a[1] - a[0]) * (b[0] + b[1]) / 2.0)
+        .sum()
+}
+
+/// Simulate the mapped layer on one input (`steps` rows of the layer's inputs): per-step
+/// combined currents in weight units, energy (J) and the worst relative column error.
+pub fn simulate_layer(
+    m: &MappedLayer,
+    c: &TileCircuit,
+    x: &[Vec<f64>],
+) -> Result<(Vec<Vec<f64>>, f64, f64)> {
+    let steps = x.len();
+    let mut cols: Vec<Vec<Vec<f64>>> = vec![Vec::with_capacity(m.tiles.len()); steps];
+    let mut energy = 0.0;
+    let mut worst: f64 = 0.0;
+    for tile in &m.tiles {
+        let sub: Vec<Vec<f64>> = x
+            .iter()
+            .map(|r| r[tile.row0..tile.row0 + tile.rows()].to_vec())
+            .collect();
+        let net = tile_netlist(tile, c, &Stimulus::Spikes(sub.clone()), "validation tile");
+        let ast = crate::netlist::parse_str(&net, "tile.cir")?;
+        let flat = crate::elab::elaborate(&ast, &[])?;
+        let mut circ = crate::circuit::Circuit::from_flat(&flat)?;
+        let (w, _) = circ.run_all(&mut crate::progress::Silent)?.remove(0);
+        let t = &w.scale.values;
+        for i in 0..tile.rows() {
+            if let (Some(v), Some(iv)) = (w.get(&format!("v(in{i})")), w.get(&format!("i(vin{i})")))
+            {
+                let p: Vec<f64> = v
+                    .values
+                    .iter()
+                    .zip(&iv.values)
+                    .map(|(a, b)| -a * b)
+                    .collect();
+                energy += trapezoid(t, &p);
+            }
+        }
+        let sigs: Vec<&[f64]> = (0..tile.cols())
+            .map(|j| {
+                w.get(&column_signal(c.sense, j))
+                    .map(|s| s.values.as_slice())
+                    .ok_or_else(|| Error::Usage(format!("missing column signal {j}")))
+            })
+            .collect::<Result<_>>()?;
+        for (k, row) in sub.iter().enumerate() {
+            let at = c.pulse_centre(k);
+            let mut cur = Vec::with_capacity(tile.cols());
+            for s in &sigs {
+                cur.push(crate::wave::interp(t, s, at).unwrap_or(0.0));
+            }
+            let v: Vec<f64> = row.iter().map(|a| a * c.v_read).collect();
+            let ideal = tile
+                .g
+                .iter()
+                .zip(&v)
+                .fold(vec![0.0; tile.cols()], |mut acc, (g, vi)| {
+                    for (a, gij) in acc.iter_mut().zip(g) {
+                        *a += gij * vi;
+                    }
+                    acc
+                });
+            let scale = ideal.iter().fold(0.0f64, |a, b| a.max(b.abs()));
+            if scale > 0.0 {
+                for (a, b) in cur.iter().zip(&ideal) {
+                    worst = worst.max((a - b).abs() / scale);
+                }
+            }
+            cols[k].push(cur);
+        }
+    }
+    let kw = m.current_to_weight(c.v_read);
+    let per_step = cols
+        .iter()
+        .map(|cc| m.combine(cc).into_iter().map(|i| i * kw).collect())
+        .collect();
+    Ok((per_step, energy, worst))
+}
+
+/// Run one image through the network and the circuit.
+pub fn run_image(
+    export: &NetworkExport,
+    k: usize,
+    m: &MappedLayer,
+    c: &TileCircuit,
+    input: &[Vec<f64>],
+    index: usize,
+    label: Option<usize>,
+) -> Result<ImageResult> {
+    let x = layer_inputs(export, k, input)?;
+    let ideal = crate::neuron::export::infer_fc(export, input)?;
+    let (cur, energy, worst) = simulate_layer(m, c, &x)?;
+    let neuron: NeuronModel = export.neuron.to_model()?;
+    let thr = neuron.threshold();
+    let bias = export.weights[k].bias.clone();
+    let n = m.n_out;
+    let mut mem = vec![0.0; n];
+    let mut counts = vec![0.0; n];
+    let mut decided = 0;
+    let mut last_class = usize::MAX;
+    for (t, it) in cur.iter().enumerate() {
+        for o in 0..n {
+            let b = bias.as_ref().map_or(0.0, |b| b[o] as f64);
+            mem[o] = neuron.update(mem[o], it[o] + b);
+            counts[o] += fire(mem[o], thr);
+        }
+        let cls = argmax(&counts);
+        if cls != last_class {
+            decided = t;
+            last_class = cls;
+        }
+    }
+    let counts_network: Vec<f64> = (0..n).map(|o| ideal.iter().map(|s| s[o]).sum()).collect();
+    Ok(ImageResult {
+        index,
+        label,
+        class_network: argmax(&counts_network),
+        class_circuit: argmax(&counts),
+        counts_network,
+        counts_circuit: counts,
+        worst_column_error: worst,
+        energy_j: energy,
+        latency_s: (decided + 1) as f64 * c.t_step,
+    })
+}
+
+/// Totals of a set of image results.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Summary {
+    /// Fraction of images where circuit and network choose the same class.
+    pub classification_agreement: f64,
+    /// Network accuracy over labelled images.
+    pub accuracy_network: f64,
+    /// Circuit accuracy over labelled images.
+    pub accuracy_circuit: f64,
+    /// Fraction of (image, output) pairs with equal spike counts.
+    pub spike_count_agreement: f64,
+    /// Mean energy per inference (J).
+    pub energy_per_inference_j: f64,
+    /// Mean latency to decision (s).
+    pub latency_s: f64,
+    /// Worst relative column current error.
+    pub worst_column_error: f64,
+}
+
+/// Summarise image results.
+pub fn summarise(r: &[ImageResult]) -> Summary {
+    let n = r.len().max(1) as f64;
+    let labelled: Vec<&ImageResult> = r.iter().filter(|x| x.label.is_some()).collect();
+    let nl = labelled.len().max(1) as f64;
+    let pairs: usize = r.iter().map(|x| x.counts_network.len()).sum();
+    let equal: usize = r
+        .iter()
+        .map(|x| {
+            x.counts_network
+                .iter()
+                .zip(&x.counts_circuit)
+                .filter(|(a, b)| a == b)
+                .count()
+        })
+        .sum();
+    Summary {
+        classification_agreement: r
+            .iter()
+            .filter(|x| x.class_network == x.class_circuit)
+            .count() as f64
+            / n,
+        accuracy_network: labelled
+            .iter()
+            .filter(|x| x.label == Some(x.class_network))
+            .count() as f64
+            / nl,
+        accuracy_circuit: labelled
+            .iter()
+            .filter(|x| x.label == Some(x.class_circuit))
+            .count() as f64
+            / nl,
+        spike_count_agreement: equal as f64 / pairs.max(1) as f64,
+        energy_per_inference_j: r.iter().map(|x| x.energy_j).sum::<f64>() / n,
+        latency_s: r.iter().map(|x| x.latency_s).sum::<f64>() / n,
+        worst_column_error: r.iter().map(|x| x.worst_column_error).fold(0.0, f64::max),
+    }
+}
+
+/// Validate layer `k` over `inputs` (image, label) for one mapping seed.
+pub fn validate(
+    export: &NetworkExport,
+    k: usize,
+    s: &Settings,
+    inputs: &[(Vec<Vec<f64>>, Option<usize>)],
+) -> Result<(Summary, Vec<ImageResult>)> {
+    let m = map_export_layer(export, k, &s.map)?;
+    let mut res = Vec::with_capacity(inputs.len());
+    for (i, (x, l)) in inputs.iter().enumerate() {
+        res.push(run_image(export, k, &m, &s.circuit, x, i, *l)?);
+    }
+    Ok((summarise(&res), res))
+}
