@@ -19,8 +19,10 @@ pub mod error;
 pub mod micromag;
 pub mod netlist;
 pub mod neuron;
+pub mod progress;
 #[cfg(feature = "snn")]
 pub mod snn;
+pub mod units;
 pub mod wave;
 
 pub use error::{Error, Result};

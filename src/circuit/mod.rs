@@ -1,1 +1,314 @@
-//! (under construction)
+//! The modified-nodal-analysis engine: `.op`, `.dc` and `.tran` over [`crate::devices`].
+//!
+//! A [`Circuit`] is built once from an elaborated [`Flat`] netlist: devices are constructed
+//! by the registry, allocate their branch currents and states, claim matrix slots; the
+//! sparsity pattern and the LU ordering are computed once. Analyses then only load, factor
+//! and solve into preallocated buffers.
+//!
+//! Unknowns are the node voltages (netlist nodes in [`Flat::nodes`] order, ground excluded),
+//! then branch currents and internal nodes in the order devices allocate them. Output
+//! signals use ngspice's names: `v(node)`, `i(vsource)` for branch currents, then the
+//! devices' own [`Device::outputs`].
+
+pub mod cli;
+pub mod dc;
+pub mod integrate;
+pub mod lu;
+pub mod newton;
+pub mod op;
+pub mod options;
+pub mod pattern;
+mod record;
+pub mod timestep;
+pub mod tran;
+pub mod trouble;
+
+use crate::devices::{Alloc, AllocBackend, Device, Setup, SetupBackend, Slot, Unknown, GROUND};
+use crate::elab::{Analysis, Flat};
+use crate::error::Error;
+use crate::progress::Progress;
+use crate::wave::Waveforms;
+use newton::{Engine, UnknownKind};
+use options::Options;
+use pattern::PatternBuilder;
+use std::collections::HashMap;
+use std::time::Duration;
+
+/// Figures of one analysis run.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Stats {
+    /// `op`, `dc` or `tran`.
+    pub analysis: String,
+    /// Output points.
+    pub points: usize,
+    /// Accepted time steps (transient) or solved points.
+    pub accepted: usize,
+    /// Rejected time steps (truncation error or Newton failure).
+    pub rejected: usize,
+    /// Newton iterations in total.
+    pub newton_iters: usize,
+    /// Numeric LU factorisations.
+    pub factorizations: usize,
+    /// Wall-clock time.
+    pub wall: Duration,
+    /// Fallbacks used and other remarks (`gmin stepping used`, ...).
+    pub notes: Vec<String>,
+}
+
+/// A circuit ready to be simulated.
+#[derive(Debug)]
+pub struct Circuit {
+    pub(crate) eng: Engine,
+    pub(crate) flat: Flat,
+    pub(crate) scratch: Vec<f64>,
+}
+
+struct Builder<'a> {
+    names: &'a mut Vec<String>,
+    kinds: &'a mut Vec<UnknownKind>,
+    branches: &'a mut HashMap<String, Unknown>,
+    nstates: usize,
+}
+
+impl AllocBackend for Builder<'_> {
+    fn branch(&mut self, device: &str) -> Unknown {
+        let u = self.names.len();
+        self.names.push(device.to_ascii_lowercase());
+        self.kinds.push(UnknownKind::Branch);
+        self.branches.insert(device.to_ascii_lowercase(), u);
+        u
+    }
+    fn internal_node(&mut self, name: &str) -> Unknown {
+        let u = self.names.len();
+        self.names.push(name.to_ascii_lowercase());
+        self.kinds.push(UnknownKind::Node);
+        u
+    }
+    fn states(&mut self, n: usize) -> usize {
+        let s = self.nstates;
+        self.nstates += n;
+        s
+    }
+}
+
+struct SlotBuilder<'a> {
+    pb: PatternBuilder,
+    branches: &'a HashMap<String, Unknown>,
+    attached: Vec<Vec<u32>>,
+    current: u32,
+}
+
+impl SetupBackend for SlotBuilder<'_> {
+    fn slot(&mut self, row: Unknown, col: Unknown) -> Slot {
+        if row >= self.attached.len() || col >= self.attached.len() {
+            return Slot::NONE;
+        }
+        let a = &mut self.attached[row];
+        if a.last() != Some(&self.current) {
+            a.push(self.current);
+        }
+        self.pb.slot(row, col)
+    }
+    fn branch_of(&self, device: &str) -> Option<Unknown> {
+        self.branches.get(&device.to_ascii_lowercase()).copied()
+    }
+}
+
+impl Circuit {
+    /// Build the devices, the unknowns and the matrix structure of `flat`.
+    pub fn from_flat(flat: &Flat) -> crate::Result<Circuit> {
+        let devices = crate::devices::registry::build(flat)?;
+        Circuit::from_devices(flat, devices)
+    }
+
+    /// Build from already constructed devices (e.g. with devices made in code); `flat`
+    /// supplies the node names, options, `.ic`, saves and analyses.
+    pub fn from_devices(flat: &Flat, mut devices: Vec<Box<dyn Device>>) -> crate::Result<Circuit> {
+        let opts = Options::from_entries(&flat.options)?;
+        let nn = flat.nodes.len().saturating_sub(1);
+        let mut names: Vec<String> = flat.nodes.iter().skip(1).cloned().collect();
+        let mut kinds = vec![UnknownKind::Node; nn];
+        let mut branches = HashMap::new();
+        let mut b = Builder {
+            names: &mut names,
+            kinds: &mut kinds,
+            branches: &mut branches,
+            nstates: 0,
+        };
+        for d in devices.iter_mut() {
+            d.allocate(&mut Alloc { inner: &mut b });
+        }
+        let nstates = b.nstates;
+        let n = names.len();
+        let mut sb = SlotBuilder {
+            pb: PatternBuilder::new(n),
+            branches: &branches,
+            attached: vec![Vec::new(); n],
+            current: 0,
+        };
+        // Every node gets its diagonal (gmin stepping, `.ic` clamping).
+        let diag_slots: Vec<Slot> = (0..n)
+            .map(|u| {
+                if kinds[u] == UnknownKind::Node {
+                    sb.pb.slot(u, u)
+                } else {
+                    Slot::NONE
+                }
+            })
+            .collect();
+        for (k, d) in devices.iter_mut().enumerate() {
+            sb.current = k as u32;
+            d.setup(&mut Setup { inner: &mut sb })?;
+        }
+        let attached = sb.attached;
+        let pattern = sb.pb.finish();
+        let diag_val = diag_slots
+            .iter()
+            .map(|s| {
+                if *s == Slot::NONE {
+                    usize::MAX
+                } else {
+                    pattern.slot_to_val[s.0 as usize] as usize
+                }
+            })
+            .collect();
+        let lu = lu::SparseLu::new(&pattern, lu::Ordering::Amd)?;
+        let all_linear = devices.iter().all(|d| d.is_linear());
+        let mut ics = Vec::new();
+        for &(node, v) in &flat.ics {
+            if node == 0 || node > nn {
+                return Err(Error::Usage(format!(
+                    "`.ic` on node {} which is ground or does not exist",
+                    flat.nodes.get(node).map(String::as_str).unwrap_or("?")
+                )));
+            }
+            ics.push((node - 1, v));
+        }
+        let nslots = pattern.entries.len();
+        let nnz = pattern.nnz();
+        let eng = Engine {
+            devices,
+            names,
+            kinds,
+            attached,
+            pattern,
+            lu,
+            diag_val,
+            opts,
+            all_linear,
+            ics,
+            slots: vec![0.0; nslots],
+            vals: vec![0.0; nnz],
+            factored_vals: vec![0.0; nnz],
+            factored: false,
+            rhs: vec![0.0; n],
+            x: vec![0.0; n],
+            nstates,
+            q: [
+                vec![0.0; nstates],
+                vec![0.0; nstates],
+                vec![0.0; nstates],
+                vec![0.0; nstates],
+            ],
+            cur: vec![0.0; nstates],
+            cur_prev: vec![0.0; nstates],
+            hist: vec![0.0; nstates],
+            ag0: 0.0,
+            newton_iters: 0,
+            factorizations: 0,
+        };
+        Ok(Circuit {
+            eng,
+            flat: flat.clone(),
+            scratch: vec![0.0; n],
+        })
+    }
+
+    /// The solver options in force.
+    pub fn options(&self) -> &Options {
+        &self.eng.opts
+    }
+
+    /// Replace the solver options.
+    pub fn set_options(&mut self, opts: Options) {
+        self.eng.opts = opts;
+    }
+
+    /// Number of unknowns (node voltages and branch currents).
+    pub fn unknowns(&self) -> usize {
+        self.eng.n()
+    }
+
+    /// The present solution, by unknown; see [`Circuit::signal_names`].
+    pub fn solution(&self) -> &[f64] {
+        &self.eng.x
+    }
+
+    /// Output names of the unknowns (`v(n1)`, `i(v1)`), in unknown order.
+    pub fn signal_names(&self) -> Vec<String> {
+        (0..self.eng.n()).map(|u| self.eng.signal_name(u)).collect()
+    }
+
+    /// The devices.
+    pub fn devices(&self) -> &[Box<dyn Device>] {
+        &self.eng.devices
+    }
+
+    /// Signals marked as spiking outputs by devices, with their thresholds.
+    pub fn spike_signals(&self) -> Vec<(String, f64)> {
+        self.eng
+            .devices
+            .iter()
+            .flat_map(|d| d.spike_signals())
+            .collect()
+    }
+
+    /// Run every analysis of the netlist in order, each on freshly built devices (a `.dc`
+    /// sweep or a transient leaves no state behind for the next analysis).
+    pub fn run_all(
+        &mut self,
+        progress: &mut dyn Progress,
+    ) -> crate::Result<Vec<(Waveforms, Stats)>> {
+        let analyses = self.flat.analyses.clone();
+        let mut out = Vec::with_capacity(analyses.len());
+        for (k, a) in analyses.iter().enumerate() {
+            if k > 0 {
+                *self = Circuit::from_flat(&self.flat)?;
+            }
+            let r = match a {
+                Analysis::Op => self.op()?,
+                Analysis::Dc { sweeps } => self.dc(sweeps)?,
+                Analysis::Tran {
+                    tstep,
+                    tstop,
+                    tstart,
+                    tmax,
+                    uic,
+                } => self.tran(
+                    &tran::TranSpec {
+                        tstep: *tstep,
+                        tstop: *tstop,
+                        tstart: *tstart,
+                        tmax: *tmax,
+                        uic: *uic,
+                    },
+                    progress,
+                )?,
+            };
+            out.push(r);
+        }
+        Ok(out)
+    }
+}
+
+/// Ground-aware index helper for engine code.
+pub(crate) fn value_of(x: &[f64], u: Unknown) -> f64 {
+    if u == GROUND {
+        0.0
+    } else {
+        x[u]
+    }
+}
+
+#[cfg(test)]
+mod tests;

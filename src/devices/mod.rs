@@ -22,7 +22,24 @@
 //! Branch currents of voltage sources flow from the `+` node through the source to the `-`
 //! node (ngspice's convention: a source delivering power has a negative current).
 
+pub mod args;
+pub mod bsource;
+pub mod capacitor;
+pub mod comparator;
+pub mod controlled;
+pub mod diode;
+pub mod inductor;
+pub mod isource;
+pub mod mos1;
+pub mod nlutil;
 pub mod param;
+pub mod registry;
+pub mod resistor;
+pub mod switch;
+#[cfg(test)]
+pub(crate) mod testutil;
+pub mod vsource;
+pub mod waveform;
 
 use crate::error::Span;
 
@@ -119,7 +136,10 @@ pub struct Load<'a> {
     pub src_factor: f64,
     /// Conductance added across nonlinear junctions (gmin stepping raises it).
     pub gmin: f64,
-    /// First Newton iteration of this point: junction devices start from their initial guess.
+    /// First Newton iteration of an operating point solved from scratch (`.op`, the first
+    /// `.dc` point, the transient's initial point, each fallback's first solve): junction
+    /// devices start from their initial guess instead of the iterate. False at transient
+    /// time points and later `.dc` points, which start from the previous solution.
     pub init_junction: bool,
     /// `.tran ... uic`: the initial point is not solved, devices use their `ic=` values.
     pub uic: bool,
@@ -258,6 +278,17 @@ pub trait Device: Send + std::fmt::Debug {
     fn set_sweep(&mut self, _value: f64) -> bool {
         false
     }
+
+    /// True when [`Device::load`] writes the same stamps whatever the iterate (resistors,
+    /// capacitors, linear sources): a circuit of linear devices only is solved with one
+    /// factorisation and solve per point. Default: false (nonlinear).
+    fn is_linear(&self) -> bool {
+        false
+    }
+
+    /// Called once before a transient with `.tran`'s `tstep` and `tstop` (sources resolve
+    /// their ngspice defaults from them: PULSE rise time = tstep, period = tstop, ...).
+    fn begin_tran(&mut self, _tstep: f64, _tstop: f64) {}
 }
 
 /// Where a device's error points to.

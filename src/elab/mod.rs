@@ -4,7 +4,21 @@
 //! instance names), numbers nodes, binds `.model` cards, and hands every element to the
 //! device registry as a generic [`Instance`].
 
-use crate::error::Span;
+pub mod cli;
+mod control;
+mod element;
+mod flatten;
+pub mod params;
+mod tables;
+#[cfg(test)]
+mod tests;
+
+use std::collections::HashMap;
+
+use crate::error::{Error, Result, Span};
+use crate::netlist::ast::{Ast, StmtKind};
+
+pub use control::TNOM_CELSIUS;
 
 /// Index of a node in [`Flat::nodes`]; 0 is ground.
 pub type NodeId = usize;
@@ -80,7 +94,9 @@ pub struct DcSweep {
 pub enum Analysis {
     Op,
     /// `.dc src1 start stop step [src2 start stop step]`: sweeps[0] is inner.
-    Dc { sweeps: Vec<DcSweep> },
+    Dc {
+        sweeps: Vec<DcSweep>,
+    },
     /// `.tran tstep tstop [tstart [tmax]] [uic]`.
     Tran {
         tstep: f64,
@@ -130,4 +146,87 @@ impl Flat {
         }
         self.nodes.iter().position(|x| *x == n)
     }
+}
+
+/// Parse a command-line override `NAME=VALUE` (`fin=333meg`); the value may use SPICE
+/// suffixes or be an expression of numbers.
+pub fn parse_override(text: &str) -> Result<(String, f64)> {
+    let Some((name, value)) = text.split_once('=') else {
+        return Err(Error::Usage(format!(
+            "--param `{text}`: expected NAME=VALUE (e.g. --param rload=10k)"
+        )));
+    };
+    let name = name.trim().to_ascii_lowercase();
+    if !params::is_ident(&name) {
+        return Err(Error::Usage(format!(
+            "--param `{text}`: `{name}` is not a parameter name"
+        )));
+    }
+    let value = value.trim();
+    let v = match crate::units::parse_number(value) {
+        Some(v) => v,
+        None => crate::netlist::expr::parse_expr(value)
+            .and_then(|e| crate::netlist::expr::eval(&e, &|_| None))
+            .map_err(|e| Error::Usage(format!("--param `{text}`: bad value `{value}`: {e}")))?,
+    };
+    Ok((name, v))
+}
+
+/// Elaborate a parsed netlist into a [`Flat`] circuit. `overrides` replace top-level
+/// `.param` values (as `--param NAME=VALUE` does); naming a parameter that is not a
+/// top-level `.param` is an error.
+pub fn elaborate(ast: &Ast, overrides: &[(String, f64)]) -> Result<Flat> {
+    let tables = tables::Tables::build(&ast.statements)?;
+    let top = flatten::body_params(&tables, 0);
+    let mut fixed = HashMap::new();
+    for (name, v) in overrides {
+        let n = name.to_ascii_lowercase();
+        if !top.iter().any(|a| a.name == n) {
+            let mut names: Vec<&str> = top.iter().map(|a| a.name.as_str()).collect();
+            names.dedup();
+            return Err(Error::Usage(format!(
+                "--param {n}: the netlist has no top-level `.param {n}`{}",
+                if names.is_empty() {
+                    String::new()
+                } else {
+                    format!(" (its parameters: {})", names.join(", "))
+                }
+            )));
+        }
+        fixed.insert(n, *v);
+    }
+    let root = params::Scope::default();
+    let top_vals = params::eval_block(&top, &root, &fixed)?;
+    let scope = params::Scope {
+        vars: top_vals.iter().cloned().collect(),
+        parent: None,
+    };
+    let mut e = flatten::Elab::new(tables);
+    e.flat.title = ast.title.clone();
+    e.flat.params = top_vals;
+    for st in &ast.statements {
+        if let StmtKind::Global(fs) = &st.kind {
+            for f in fs {
+                match f.word() {
+                    Some(w) => {
+                        let w = w.to_ascii_lowercase();
+                        if w != "0" && w != "gnd" {
+                            e.globals.insert(w);
+                        }
+                    }
+                    None => return Err(Error::at(f.span().clone(), "expected a node name", None)),
+                }
+            }
+        }
+    }
+    let ctx = flatten::Ctx {
+        body: 0,
+        path: String::new(),
+        ports: HashMap::new(),
+        scope: &scope,
+        outer: None,
+    };
+    e.body(&ctx)?;
+    e.finish()?;
+    Ok(e.flat)
 }

@@ -5,6 +5,19 @@
 //! Writers: ngspice raw (ASCII and binary), CSV, mumax3-style table, OVF 2.0, SVG, and the
 //! snapshot text format for `insta`. Every file is written atomically (temp file + rename).
 
+pub mod atomic;
+pub mod csv;
+mod measure;
+pub mod num;
+pub mod ovf;
+pub mod raw;
+pub mod snapshot;
+pub mod svg;
+pub mod table;
+
+pub use atomic::{write_atomic, AtomicWriter};
+pub use measure::{crossings, crossings_both, crossings_edges, crossings_falling, interp, Edge};
+
 /// The physical kind of a signal (raw files need it; headers show it).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Unit {
@@ -23,6 +36,22 @@ impl Unit {
             Unit::Voltage => "V",
             Unit::Current => "A",
             Unit::Other(s) => s,
+        }
+    }
+
+    /// The unit ngspice's naming implies: `time` is time, `v(..)` (and `v-sweep`) a
+    /// voltage, `i(..)` (and `i-sweep`, `x#branch`) a current; anything else is
+    /// dimensionless (`Other("")`).
+    pub fn from_name(name: &str) -> Unit {
+        let n = name.trim().to_ascii_lowercase();
+        if n == "time" {
+            Unit::Time
+        } else if n.starts_with("v(") || n == "v-sweep" {
+            Unit::Voltage
+        } else if n.starts_with("i(") || n == "i-sweep" || n.ends_with("#branch") {
+            Unit::Current
+        } else {
+            Unit::Other(String::new())
         }
     }
 }
@@ -51,6 +80,15 @@ pub struct Waveforms {
     pub signals: Vec<Signal>,
 }
 
+impl Signal {
+    /// A signal whose unit follows from its ngspice name (see [`Unit::from_name`]).
+    pub fn new(name: impl Into<String>, values: Vec<f64>) -> Signal {
+        let name = name.into().to_ascii_lowercase();
+        let unit = Unit::from_name(&name);
+        Signal { name, unit, values }
+    }
+}
+
 impl Waveforms {
     /// The signal called `name` (case-insensitive), or the scale itself.
     pub fn get(&self, name: &str) -> Option<&Signal> {
@@ -64,6 +102,30 @@ impl Waveforms {
     /// Number of points.
     pub fn len(&self) -> usize {
         self.scale.values.len()
+    }
+
+    /// Check that every signal has one value per scale point and that names are unique.
+    pub fn validate(&self) -> crate::Result<()> {
+        let n = self.scale.values.len();
+        let mut seen = std::collections::HashSet::new();
+        seen.insert(self.scale.name.as_str());
+        for s in &self.signals {
+            if s.values.len() != n {
+                return Err(crate::Error::Usage(format!(
+                    "signal {} has {} values but the scale {} has {n} points",
+                    s.name,
+                    s.values.len(),
+                    self.scale.name
+                )));
+            }
+            if !seen.insert(s.name.as_str()) {
+                return Err(crate::Error::Usage(format!(
+                    "signal {} appears twice in plot \"{}\"",
+                    s.name, self.plotname
+                )));
+            }
+        }
+        Ok(())
     }
 
     /// True when no point was recorded.

@@ -1,0 +1,334 @@
+//! Benchmark: generated RC meshes (20x20, 40x40, 100x100; 10 ns transient) and a 128x128
+//! resistive crossbar with wire resistance and cell capacitances, run by spinspice and, when
+//! installed, by `ngspice -b` on the same generated netlist.
+//!
+//! ```text
+//! cargo run --release --example bench_circuit -- [--runs 3] [--sizes 20,40,100]
+//!     [--crossbar 128] [--ngspice-timeout 600] [--no-ngspice] [--keep DIR]
+//! ```
+//! Prints, per circuit: unknowns, time points, median wall time of spinspice, ngspice's
+//! wall time (median of the same number of runs) and the ratio, then the scaling of
+//! spinspice's cost per unknown and per time point.
+
+use spinspice::circuit::tran::TranSpec;
+use spinspice::circuit::Circuit;
+use spinspice::devices::param::Given;
+use spinspice::elab::{Arg, Flat, Instance};
+use spinspice::error::Span;
+use spinspice::progress::Silent;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// A generated circuit as both a `Flat` (for spinspice) and netlist text (for ngspice).
+struct Gen {
+    name: String,
+    flat: Flat,
+    text: String,
+    tstep: f64,
+    tstop: f64,
+}
+
+impl Gen {
+    fn new(name: &str, title: &str, tstep: f64, tstop: f64) -> Gen {
+        Gen {
+            name: name.into(),
+            flat: Flat {
+                title: title.into(),
+                nodes: vec!["0".into()],
+                ..Default::default()
+            },
+            text: format!("{title}\n"),
+            tstep,
+            tstop,
+        }
+    }
+    fn node(&mut self, n: &str) -> usize {
+        if n == "0" {
+            return 0;
+        }
+        if let Some(k) = self.flat.node(n) {
+            return k;
+        }
+        self.flat.nodes.push(n.into());
+        self.flat.nodes.len() - 1
+    }
+    fn elem(&mut self, name: &str, nodes: &[&str], value: f64) {
+        let ids = nodes.iter().map(|n| self.node(n)).collect();
+        self.flat.instances.push(Instance {
+            name: name.into(),
+            letter: name.chars().next().unwrap(),
+            nodes: ids,
+            args: vec![Arg::Num(value)],
+            params: Vec::<Given>::new(),
+            words: vec![],
+            model: None,
+            span: Span::default(),
+        });
+        let _ = writeln!(self.text, "{name} {} {value:e}", nodes.join(" "));
+    }
+    fn pulse(&mut self, name: &str, a: &str, b: &str, p: [f64; 7]) {
+        let ids = vec![self.node(a), self.node(b)];
+        self.flat.instances.push(Instance {
+            name: name.into(),
+            letter: 'v',
+            nodes: ids,
+            args: vec![Arg::Call {
+                name: "pulse".into(),
+                args: p.to_vec(),
+                params: vec![],
+            }],
+            params: vec![],
+            words: vec![],
+            model: None,
+            span: Span::default(),
+        });
+        let _ = writeln!(
+            self.text,
+            "{name} {a} {b} pulse({:e} {:e} {:e} {:e} {:e} {:e} {:e})",
+            p[0], p[1], p[2], p[3], p[4], p[5], p[6]
+        );
+    }
+    fn finish(mut self) -> Gen {
+        let _ = writeln!(self.text, ".tran {:e} {:e}\n.end", self.tstep, self.tstop);
+        self
+    }
+}
+
+/// An n x n RC mesh: 100 ohm between neighbours, 10 fF from each node to ground, driven at
+/// one corner by a 1 V pulse through 50 ohm.
+fn rc_mesh(n: usize) -> Gen {
+    let mut g = Gen::new(
+        &format!("rc_mesh_{n}x{n}"),
+        &format!("RC mesh {n}x{n}"),
+        10e-12,
+        10e-9,
+    );
+    g.pulse(
+        "vin",
+        "in",
+        "0",
+        [0.0, 1.0, 0.1e-9, 0.1e-9, 0.1e-9, 4e-9, 8e-9],
+    );
+    g.elem("rin", &["in", "n0_0"], 50.0);
+    for i in 0..n {
+        for j in 0..n {
+            let here = format!("n{i}_{j}");
+            if j + 1 < n {
+                g.elem(
+                    &format!("rh{i}_{j}"),
+                    &[&here, &format!("n{i}_{}", j + 1)],
+                    100.0,
+                );
+            }
+            if i + 1 < n {
+                g.elem(
+                    &format!("rv{i}_{j}"),
+                    &[&here, &format!("n{}_{j}", i + 1)],
+                    100.0,
+                );
+            }
+            g.elem(&format!("c{i}_{j}"), &[&here, "0"], 10e-15);
+        }
+    }
+    g.elem("rload", &[&format!("n{}_{}", n - 1, n - 1), "0"], 1e3);
+    g.finish()
+}
+
+/// An n x n resistive crossbar: row drivers (pulses) at the left, 1 ohm wire segments along
+/// rows and columns, a cell (10k..100k) between row and column at every crossing, 1 fF wire
+/// capacitance at every row and column node, columns sensed by 100 ohm to ground.
+fn crossbar(n: usize) -> Gen {
+    let mut g = Gen::new(
+        &format!("crossbar_{n}x{n}"),
+        &format!("crossbar {n}x{n}"),
+        10e-12,
+        10e-9,
+    );
+    for i in 0..n {
+        let delay = 0.1e-9 * (i % 8) as f64;
+        g.pulse(
+            &format!("vr{i}"),
+            &format!("r{i}_d"),
+            "0",
+            [0.0, 0.5, delay, 0.1e-9, 0.1e-9, 3e-9, 6e-9],
+        );
+        g.elem(
+            &format!("rdrv{i}"),
+            &[&format!("r{i}_d"), &format!("r{i}_0")],
+            10.0,
+        );
+        for j in 0..n {
+            let row = format!("r{i}_{j}");
+            let col = format!("c{i}_{j}");
+            if j + 1 < n {
+                g.elem(
+                    &format!("rwr{i}_{j}"),
+                    &[&row, &format!("r{i}_{}", j + 1)],
+                    1.0,
+                );
+            }
+            if i + 1 < n {
+                g.elem(
+                    &format!("rwc{i}_{j}"),
+                    &[&col, &format!("c{}_{j}", i + 1)],
+                    1.0,
+                );
+            }
+            let cell = 10e3 + 90e3 * (((i * 31 + j * 17) % 97) as f64 / 96.0);
+            g.elem(&format!("rx{i}_{j}"), &[&row, &col], cell);
+            g.elem(&format!("cr{i}_{j}"), &[&row, "0"], 1e-15);
+            g.elem(&format!("cc{i}_{j}"), &[&col, "0"], 1e-15);
+        }
+    }
+    for j in 0..n {
+        g.elem(&format!("rs{j}"), &[&format!("c{}_{j}", n - 1), "0"], 100.0);
+    }
+    g.finish()
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+fn run_spinspice(g: &Gen) -> (f64, usize, usize) {
+    let start = Instant::now();
+    let mut c = Circuit::from_flat(&g.flat).expect("build");
+    let n = c.unknowns();
+    let spec = TranSpec {
+        tstep: g.tstep,
+        tstop: g.tstop,
+        tstart: 0.0,
+        tmax: None,
+        uic: false,
+    };
+    let (w, st) = c.tran(&spec, &mut Silent).expect("tran");
+    if std::env::var_os("BENCH_STATS").is_some() {
+        eprintln!("{}: {st:?}", g.name);
+    }
+    // BENCH_DUMP=DIR: write `time,<every signal>` for an accuracy check against ngspice.
+    if let Some(dir) = std::env::var_os("BENCH_DUMP") {
+        let mut s = String::from("time");
+        for sig in &w.signals {
+            s.push(',');
+            s.push_str(&sig.name);
+        }
+        s.push('\n');
+        for (k, t) in w.scale.values.iter().enumerate() {
+            s.push_str(&format!("{t:e}"));
+            for sig in &w.signals {
+                s.push_str(&format!(",{:e}", sig.values[k]));
+            }
+            s.push('\n');
+        }
+        let path = Path::new(&dir).join(format!("{}.csv", g.name));
+        std::fs::write(&path, s).expect("dump");
+    }
+    (start.elapsed().as_secs_f64(), w.len(), n)
+}
+
+fn run_ngspice(path: &Path, timeout: Duration) -> Option<f64> {
+    let start = Instant::now();
+    // `-r` makes batch mode run the analyses and write every vector, as spinspice records
+    // every signal.
+    let raw = path.with_extension("raw");
+    let mut child = Command::new("ngspice")
+        .arg("-b")
+        .arg("-r")
+        .arg(&raw)
+        .arg(path)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .ok()?;
+    loop {
+        if let Ok(Some(st)) = child.try_wait() {
+            return st.success().then(|| start.elapsed().as_secs_f64());
+        }
+        if start.elapsed() > timeout {
+            let _ = child.kill();
+            let _ = child.wait();
+            return None;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let get = |k: &str| {
+        args.iter()
+            .position(|a| a == k)
+            .and_then(|i| args.get(i + 1))
+            .cloned()
+    };
+    let runs: usize = get("--runs").and_then(|s| s.parse().ok()).unwrap_or(3);
+    let sizes: Vec<usize> = get("--sizes")
+        .map(|s| s.split(',').filter_map(|x| x.parse().ok()).collect())
+        .unwrap_or_else(|| vec![20, 40, 100]);
+    let xbar: usize = get("--crossbar")
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(128);
+    let timeout = Duration::from_secs_f64(
+        get("--ngspice-timeout")
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(600.0),
+    );
+    let no_ng = args.iter().any(|a| a == "--no-ngspice");
+    let keep: Option<PathBuf> = get("--keep").map(PathBuf::from);
+    let have_ng = !no_ng
+        && Command::new("ngspice")
+            .arg("-v")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok();
+    let dir = keep.unwrap_or_else(std::env::temp_dir);
+    let mut gens: Vec<Gen> = sizes.iter().map(|&n| rc_mesh(n)).collect();
+    if xbar > 0 {
+        gens.push(crossbar(xbar));
+    }
+    println!(
+        "{:<18} {:>8} {:>7} {:>12} {:>12} {:>8} {:>14}",
+        "circuit", "unknowns", "points", "spinspice s", "ngspice s", "ratio", "us/(unk*pt)"
+    );
+    for g in &gens {
+        let mut times = Vec::new();
+        let mut pts = 0;
+        let mut unk = 0;
+        for _ in 0..runs {
+            let (t, p, n) = run_spinspice(g);
+            times.push(t);
+            pts = p;
+            unk = n;
+        }
+        let ours = median(times);
+        let ng = if have_ng {
+            let path = dir.join(format!("{}.cir", g.name));
+            std::fs::write(&path, &g.text).expect("write netlist");
+            let t: Vec<f64> = (0..runs)
+                .filter_map(|_| run_ngspice(&path, timeout))
+                .collect();
+            (!t.is_empty()).then(|| median(t))
+        } else {
+            None
+        };
+        let (ngs, ratio) = match ng {
+            Some(t) => (format!("{t:.3}"), format!("{:.3}", ours / t)),
+            None if have_ng => (format!(">{:.0}", timeout.as_secs_f64()), "-".into()),
+            None => ("n/a".into(), "-".into()),
+        };
+        println!(
+            "{:<18} {:>8} {:>7} {:>12.4} {:>12} {:>8} {:>14.4}",
+            g.name,
+            unk,
+            pts,
+            ours,
+            ngs,
+            ratio,
+            1e6 * ours / (unk as f64 * pts as f64)
+        );
+    }
+}

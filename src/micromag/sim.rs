@@ -1,0 +1,726 @@
+//! The [`Simulation`]: system, magnetisation, time, field terms, torques and stepper.
+
+use super::field::{
+    self, Anisotropy, Demag, DemagMode, Exchange, FieldTerm, InterfacialDmi, Interlayer, Thermal,
+    Zeeman,
+};
+use super::observe;
+use super::stack::System;
+use super::stepper::{
+    self, rk4, rk45dp, Buffers, RelaxOptions, RelaxReport, Rk45Options, StepStats, StepperKind,
+};
+use super::torque::{llg, SpinOrbit, Torque, ZhangLi};
+use super::vec3::{normalize, V3};
+use crate::{Error, Result};
+use std::sync::Arc;
+
+/// The current density driving the spin torques (A/m^2).
+#[derive(Clone, Default)]
+pub enum CurrentDrive {
+    /// No current.
+    #[default]
+    None,
+    /// A constant density, e.g. set step by step by a circuit.
+    Fixed(V3),
+    /// A density given as a function of time (a pulse train, ...).
+    Waveform(Arc<dyn Fn(f64) -> V3 + Send + Sync>),
+    /// A periodic train of rectangular pulses: `j` during `[start + n period,
+    /// start + n period + width)`, zero otherwise. The steppers land exactly on every edge.
+    Pulses {
+        /// Density during a pulse (A/m^2).
+        j: V3,
+        /// Rising edge of the first pulse (s).
+        start: f64,
+        /// Pulse width (s).
+        width: f64,
+        /// Period (s).
+        period: f64,
+    },
+}
+
+impl CurrentDrive {
+    /// The density at time `t`.
+    pub fn at(&self, t: f64) -> V3 {
+        match self {
+            CurrentDrive::None => [0.0; 3],
+            CurrentDrive::Fixed(j) => *j,
+            CurrentDrive::Waveform(f) => f(t),
+            CurrentDrive::Pulses {
+                j,
+                start,
+                width,
+                period,
+            } => {
+                if t < *start {
+                    return [0.0; 3];
+                }
+                if (t - start).rem_euclid(*period) < *width {
+                    *j
+                } else {
+                    [0.0; 3]
+                }
+            }
+        }
+    }
+
+    /// The first discontinuity strictly after `t` (pulse edges), if any.
+    pub fn next_edge(&self, t: f64) -> Option<f64> {
+        match self {
+            CurrentDrive::Pulses {
+                start,
+                width,
+                period,
+                ..
+            } => {
+                if t < *start {
+                    return Some(*start);
+                }
+                let n = ((t - start) / period).floor();
+                let t0 = start + n * period;
+                // Tolerance: an edge within 1e-6 of a period of t counts as passed.
+                let eps = 1e-6 * period;
+                [t0 + width, t0 + period, t0 + period + width]
+                    .into_iter()
+                    .find(|e| *e > t + eps)
+            }
+            _ => None,
+        }
+    }
+}
+
+impl std::fmt::Debug for CurrentDrive {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CurrentDrive::None => write!(f, "None"),
+            CurrentDrive::Fixed(j) => write!(f, "Fixed({j:?})"),
+            CurrentDrive::Waveform(_) => write!(f, "Waveform(..)"),
+            CurrentDrive::Pulses {
+                j,
+                start,
+                width,
+                period,
+            } => write!(
+                f,
+                "Pulses({j:?}, start {start}, width {width}, period {period})"
+            ),
+        }
+    }
+}
+
+/// Which effects a [`Simulation`] includes. Terms whose parameters are all zero (Ku1, D,
+/// RKKY J, spin Hall angle, polarisation) are left out automatically.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Effects {
+    /// Exchange (default on).
+    pub exchange: bool,
+    /// Uniaxial anisotropy (default on).
+    pub anisotropy: bool,
+    /// Interfacial DMI (default on).
+    pub dmi: bool,
+    /// Demagnetisation mode (default full FFT).
+    pub demag: DemagMode,
+    /// Interlayer RKKY exchange (default on).
+    pub interlayer: bool,
+    /// Spin-orbit torque (default on).
+    pub sot: bool,
+    /// Zhang-Li torque (default on).
+    pub zhang_li: bool,
+}
+
+impl Default for Effects {
+    fn default() -> Self {
+        Effects {
+            exchange: true,
+            anisotropy: true,
+            dmi: true,
+            demag: DemagMode::Full,
+            interlayer: true,
+            sot: true,
+            zhang_li: true,
+        }
+    }
+}
+
+/// The equation of motion: the system, its field terms and torques, and the drive.
+pub struct Equation {
+    /// The discretised magnet.
+    pub sys: System,
+    /// Field terms (exchange, anisotropy, DMI, demag, interlayer, user terms).
+    pub terms: Vec<Box<dyn FieldTerm>>,
+    /// The applied field.
+    pub zeeman: Zeeman,
+    /// The thermal field, when a temperature is set.
+    pub thermal: Option<Thermal>,
+    /// Spin torques.
+    pub torques: Vec<Box<dyn Torque>>,
+    /// The current density.
+    pub drive: CurrentDrive,
+    h: Vec<V3>,
+    tau: Vec<V3>,
+    evals: u64,
+}
+
+impl Equation {
+    /// Compute the effective field (A/m) including the thermal field into the internal
+    /// buffer ([`Self::h`]).
+    pub fn field(&mut self, m: &[V3], t: f64) {
+        field::effective_field(&mut self.terms, &self.sys, m, t, &mut self.h);
+        self.zeeman.add_field(&self.sys, m, t, &mut self.h);
+        if let Some(th) = &mut self.thermal {
+            th.add_field(&self.sys, m, t, &mut self.h);
+        }
+        self.evals += 1;
+    }
+
+    /// The effective field without the thermal noise.
+    pub fn field_without_noise(&mut self, m: &[V3], t: f64) {
+        field::effective_field(&mut self.terms, &self.sys, m, t, &mut self.h);
+        self.zeeman.add_field(&self.sys, m, t, &mut self.h);
+        self.evals += 1;
+    }
+
+    /// The last computed field.
+    pub fn h(&self) -> &[V3] {
+        &self.h
+    }
+
+    /// `dm/dt` (1/s) at `(m, t)` into `out`.
+    pub fn rhs(&mut self, m: &[V3], t: f64, out: &mut [V3]) {
+        self.field(m, t);
+        let j = self.drive.at(t);
+        let with_tau = !self.torques.is_empty() && j != [0.0; 3];
+        if with_tau {
+            use rayon::prelude::*;
+            self.tau.par_iter_mut().for_each(|v| *v = [0.0; 3]);
+            for tq in &self.torques {
+                tq.add_torque(&self.sys, m, j, &mut self.tau);
+            }
+            llg::rhs(&self.sys, m, &self.h, &self.tau, out);
+        } else {
+            llg::rhs(&self.sys, m, &self.h, &[], out);
+        }
+    }
+}
+
+/// A saved state: magnetisation, time and step size.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Checkpoint {
+    /// Magnetisation.
+    pub m: Vec<V3>,
+    /// Time (s).
+    pub t: f64,
+    /// Next step size (s).
+    pub dt: f64,
+}
+
+/// A micromagnetic simulation. Plans and buffers are built once in [`Simulation::new`];
+/// stepping allocates nothing.
+pub struct Simulation {
+    eq: Equation,
+    m: Vec<V3>,
+    t: f64,
+    dt: f64,
+    fsal: bool,
+    kind: StepperKind,
+    /// Adaptive step control.
+    pub rk45: Rk45Options,
+    /// Relaxation criterion.
+    pub relax_options: RelaxOptions,
+    stats: StepStats,
+    buf: Buffers,
+}
+
+impl Simulation {
+    /// A simulation of `sys` with the given effects, magnetisation along +z, t = 0.
+    pub fn new(sys: System, effects: Effects) -> Result<Self> {
+        let n = sys.mesh.len();
+        let mut terms: Vec<Box<dyn FieldTerm>> = Vec::new();
+        if effects.exchange && sys.aex.iter().any(|a| *a != 0.0) {
+            terms.push(Box::new(Exchange));
+        }
+        if effects.anisotropy && sys.ku1.iter().any(|a| *a != 0.0) {
+            terms.push(Box::new(Anisotropy));
+        }
+        if effects.dmi && sys.dind.iter().any(|a| *a != 0.0) {
+            terms.push(Box::new(InterfacialDmi));
+        }
+        if effects.demag != DemagMode::Off {
+            terms.push(Box::new(Demag::new(&sys, effects.demag)?));
+        }
+        if effects.interlayer && sys.rkky.iter().any(|a| *a != 0.0) {
+            terms.push(Box::new(Interlayer));
+        }
+        let mut torques: Vec<Box<dyn Torque>> = Vec::new();
+        if effects.sot {
+            if let Some(s) = SpinOrbit::new(&sys) {
+                torques.push(Box::new(s));
+            }
+        }
+        if effects.zhang_li {
+            if let Some(z) = ZhangLi::new(&sys) {
+                torques.push(Box::new(z));
+            }
+        }
+        let m = (0..n)
+            .map(|c| {
+                if sys.ms[c] > 0.0 {
+                    [0.0, 0.0, 1.0]
+                } else {
+                    [0.0; 3]
+                }
+            })
+            .collect();
+        let rk45 = Rk45Options::default();
+        Ok(Simulation {
+            eq: Equation {
+                sys,
+                terms,
+                zeeman: Zeeman::default(),
+                thermal: None,
+                torques,
+                drive: CurrentDrive::None,
+                h: vec![[0.0; 3]; n],
+                tau: vec![[0.0; 3]; n],
+                evals: 0,
+            },
+            m,
+            t: 0.0,
+            dt: rk45.initial_dt,
+            fsal: false,
+            kind: StepperKind::Rk45,
+            rk45,
+            relax_options: RelaxOptions::default(),
+            stats: StepStats::default(),
+            buf: Buffers::new(n),
+        })
+    }
+
+    // ---- state ----
+
+    /// The system.
+    pub fn system(&self) -> &System {
+        &self.eq.sys
+    }
+    /// The equation (terms, torques, drive).
+    pub fn equation(&self) -> &Equation {
+        &self.eq
+    }
+    /// The magnetisation (unit vectors; zero in non-magnetic cells).
+    pub fn m(&self) -> &[V3] {
+        &self.m
+    }
+    /// Simulated time (s).
+    pub fn time(&self) -> f64 {
+        self.t
+    }
+    /// The step size the adaptive stepper will try next (s).
+    pub fn dt(&self) -> f64 {
+        self.dt
+    }
+    /// Step counters.
+    pub fn stats(&self) -> StepStats {
+        StepStats {
+            evals: self.eq.evals,
+            ..self.stats
+        }
+    }
+
+    /// Set the time (s), e.g. to start a table at 0 after a relaxation.
+    pub fn set_time(&mut self, t: f64) {
+        self.t = t;
+        self.fsal = false;
+    }
+
+    /// Set every magnetic cell to the direction `f(centre)` (normalised).
+    pub fn set_m(&mut self, f: impl Fn([f64; 3]) -> V3) -> Result<()> {
+        let mesh = &self.eq.sys.mesh;
+        for c in 0..self.m.len() {
+            if self.eq.sys.ms[c] == 0.0 {
+                self.m[c] = [0.0; 3];
+                continue;
+            }
+            let (i, j, k) = mesh.ijk(c);
+            let v = f(mesh.center(i, j, k));
+            let n = super::vec3::norm(v);
+            if !(n.is_finite() && n > 0.0) {
+                return Err(Error::Usage(format!(
+                    "initial magnetisation in cell ({i}, {j}, {k}) is {v:?}: must be a finite non-zero vector"
+                )));
+            }
+            self.m[c] = normalize(v);
+        }
+        self.fsal = false;
+        Ok(())
+    }
+
+    /// Set every magnetic cell to `v`.
+    pub fn set_m_uniform(&mut self, v: V3) {
+        let v = normalize(v);
+        for c in 0..self.m.len() {
+            self.m[c] = if self.eq.sys.ms[c] > 0.0 { v } else { [0.0; 3] };
+        }
+        self.fsal = false;
+    }
+
+    /// Set the magnetisation from an array (one vector per cell; normalised).
+    pub fn set_m_from(&mut self, m: &[V3]) -> Result<()> {
+        if m.len() != self.m.len() {
+            return Err(Error::Usage(format!(
+                "magnetisation has {} cells, the mesh {}",
+                m.len(),
+                self.m.len()
+            )));
+        }
+        for (c, v) in m.iter().enumerate() {
+            if self.eq.sys.ms[c] == 0.0 {
+                self.m[c] = [0.0; 3];
+                continue;
+            }
+            let n = super::vec3::norm(*v);
+            if !(n.is_finite() && n > 0.0) {
+                return Err(Error::Usage(format!(
+                    "magnetisation in cell {c} is {v:?}: must be finite and non-zero"
+                )));
+            }
+            self.m[c] = normalize(*v);
+        }
+        self.fsal = false;
+        Ok(())
+    }
+
+    // ---- drive ----
+
+    /// Set a constant current density (A/m^2) from now on (the circuit sets it each step).
+    pub fn set_current_density(&mut self, j: V3) {
+        self.eq.drive = CurrentDrive::Fixed(j);
+        self.fsal = false;
+    }
+    /// Drive the current density by a function of time (A/m^2).
+    pub fn set_current_waveform(&mut self, f: impl Fn(f64) -> V3 + Send + Sync + 'static) {
+        self.eq.drive = CurrentDrive::Waveform(Arc::new(f));
+        self.fsal = false;
+    }
+    /// Drive the current density by a periodic pulse train (see [`CurrentDrive::Pulses`]);
+    /// `advance`/`advance_to` land on every edge.
+    pub fn set_current_pulses(&mut self, j: V3, start: f64, width: f64, period: f64) -> Result<()> {
+        if !(start.is_finite() && width > 0.0 && period >= width && period.is_finite()) {
+            return Err(Error::Usage(format!(
+                "pulse train needs 0 < width <= period and a finite start (got start {start}, width {width}, period {period})"
+            )));
+        }
+        self.eq.drive = CurrentDrive::Pulses {
+            j,
+            start,
+            width,
+            period,
+        };
+        self.fsal = false;
+        Ok(())
+    }
+    /// The current density at the present time.
+    pub fn current_density(&self) -> V3 {
+        self.eq.drive.at(self.t)
+    }
+    /// A static applied induction (T).
+    pub fn set_applied_field(&mut self, b: V3) {
+        self.eq.zeeman.b_static = b;
+        self.fsal = false;
+    }
+    /// A time-dependent applied induction (T), added to the static one.
+    pub fn set_applied_field_fn(&mut self, f: impl Fn(f64) -> V3 + Send + Sync + 'static) {
+        self.eq.zeeman.b_fn = Some(Arc::new(f));
+        self.fsal = false;
+    }
+    /// Switch on the thermal field at `temperature` (K), seeded; use [`StepperKind::Rk4`].
+    pub fn set_temperature(&mut self, temperature: f64, seed: u64) -> Result<()> {
+        if !(temperature.is_finite() && temperature >= 0.0) {
+            return Err(Error::Usage(format!(
+                "temperature must be >= 0 K (got {temperature})"
+            )));
+        }
+        self.eq.thermal = Some(Thermal::new(temperature, seed));
+        self.fsal = false;
+        Ok(())
+    }
+    /// Add a user field term.
+    pub fn add_field_term(&mut self, term: Box<dyn FieldTerm>) {
+        self.eq.terms.push(term);
+        self.fsal = false;
+    }
+    /// Add a user torque.
+    pub fn add_torque(&mut self, torque: Box<dyn Torque>) {
+        self.eq.torques.push(torque);
+        self.fsal = false;
+    }
+    /// Choose the integrator.
+    pub fn set_stepper(&mut self, kind: StepperKind) -> Result<()> {
+        if let StepperKind::Rk4 { dt } = kind {
+            if !(dt.is_finite() && dt > 0.0) {
+                return Err(Error::Usage(format!(
+                    "RK4 step must be positive (got {dt} s)"
+                )));
+            }
+        }
+        self.kind = kind;
+        self.fsal = false;
+        Ok(())
+    }
+
+    // ---- stepping ----
+
+    /// Take one step, at most `max_dt` long; returns the step taken (s).
+    pub fn step_at_most(&mut self, max_dt: f64) -> Result<f64> {
+        match self.kind {
+            StepperKind::Rk4 { dt } => {
+                let h = dt.min(max_dt);
+                if let Some(th) = &mut self.eq.thermal {
+                    th.begin_step(&self.eq.sys, self.t, h);
+                }
+                rk4::step(&mut self.eq, &self.m, self.t, h, &mut self.buf);
+                let (drift, bad) = stepper::normalize_all(&mut self.buf.cand, &self.eq.sys.ms);
+                if let Some(c) = bad {
+                    return Err(self.divergence(c, h, "the magnetisation became non-finite"));
+                }
+                if drift > 0.05 {
+                    let c = 0;
+                    return Err(self.divergence(
+                        c,
+                        h,
+                        &format!("|m| drifted by {drift:.3} in one RK4 step (step too large)"),
+                    ));
+                }
+                std::mem::swap(&mut self.m, &mut self.buf.cand);
+                self.t += h;
+                self.stats.accepted += 1;
+                Ok(h)
+            }
+            StepperKind::Rk45 => self.step_rk45(max_dt),
+        }
+    }
+
+    fn divergence(&self, cell: usize, dt: f64, what: &str) -> Error {
+        let (i, j, k) = self.eq.sys.mesh.ijk(cell);
+        Error::Divergence(format!(
+            "micromagnetic run diverged at t = {:.6e} s (dt = {:.3e} s), cell ({i}, {j}, {k}): {what}; \
+             try a smaller MaxErr/MaxDt or RK4 step, or check the parameters",
+            self.t, dt
+        ))
+    }
+
+    fn step_rk45(&mut self, max_dt: f64) -> Result<f64> {
+        let o = self.rk45;
+        loop {
+            let base = self.dt.min(o.max_dt);
+            let h = base.min(max_dt);
+            let truncated = h < base;
+            if h < o.min_dt && !truncated {
+                return Err(self.divergence(0, h, "the step fell below MinDt"));
+            }
+            if let Some(th) = &mut self.eq.thermal {
+                th.begin_step(&self.eq.sys, self.t, h);
+            }
+            let tr = rk45dp::try_step(&mut self.eq, &self.m, self.t, h, self.fsal, &mut self.buf);
+            let (err, cell) = (tr.err, tr.cell);
+            self.fsal = true; // k[0] holds f(m, t) now
+            let corr = if err > 0.0 {
+                (o.headroom * (o.max_err / err).powf(0.2)).clamp(0.1, 2.0)
+            } else {
+                2.0
+            };
+            if err <= o.max_err {
+                if tr.drift > 0.01 {
+                    return Err(self.divergence(
+                        cell,
+                        h,
+                        &format!("|m| drifted by {:.3} in one step", tr.drift),
+                    ));
+                }
+                std::mem::swap(&mut self.m, &mut self.buf.cand);
+                // FSAL: k7 (at the new state) becomes k1.
+                self.buf.k.swap(0, 6);
+                self.t += h;
+                let next = (h * corr).min(o.max_dt);
+                self.dt = if truncated { self.dt.max(next) } else { next };
+                self.stats.accepted += 1;
+                return Ok(h);
+            }
+            self.stats.rejected += 1;
+            self.dt = h * corr;
+            if tr.bad.is_some() && !self.dt.is_finite() {
+                return Err(self.divergence(cell, h, "the magnetisation became non-finite"));
+            }
+            if self.dt < o.min_dt {
+                return Err(self.divergence(
+                    cell,
+                    self.dt,
+                    &format!(
+                        "step rejected down to below MinDt (error {err:.3e} > MaxErr {:.1e})",
+                        o.max_err
+                    ),
+                ));
+            }
+        }
+    }
+
+    /// Take one step of the chosen integrator (unbounded); returns its length (s).
+    pub fn step(&mut self) -> Result<f64> {
+        self.step_at_most(f64::INFINITY)
+    }
+
+    /// Advance the time by `duration` (s), landing exactly on the end time.
+    pub fn advance(&mut self, duration: f64) -> Result<()> {
+        if !(duration.is_finite() && duration >= 0.0) {
+            return Err(Error::Usage(format!(
+                "run time must be >= 0 (got {duration} s)"
+            )));
+        }
+        let end = self.t + duration;
+        self.advance_to(end)
+    }
+
+    /// Advance to the absolute time `t_end` (s); nothing happens if it is not after now.
+    pub fn advance_to(&mut self, t_end: f64) -> Result<()> {
+        if !t_end.is_finite() {
+            return Err(Error::Usage(format!("end time {t_end} is not finite")));
+        }
+        // Residuals below this are rounding of the landing step, not time left to simulate.
+        let tol = (t_end.abs() * 1e-12).max(1e-24);
+        while t_end - self.t > tol {
+            let stop = match self.eq.drive.next_edge(self.t) {
+                Some(e) if e < t_end => e,
+                _ => t_end,
+            };
+            self.step_at_most(stop - self.t)?;
+            if (stop - self.t).abs() <= tol && stop < t_end {
+                // Landed on an edge: the derivative jumps, so FSAL's k1 is stale.
+                self.t = stop;
+                self.fsal = false;
+            }
+        }
+        if self.t < t_end {
+            self.t = t_end;
+        }
+        Ok(())
+    }
+
+    /// Alias of [`Self::advance`] (mumax3's `run`).
+    pub fn run(&mut self, duration: f64) -> Result<()> {
+        self.advance(duration)
+    }
+
+    /// Relax to an energy minimum (see [`stepper::relax`]).
+    pub fn relax(&mut self) -> Result<RelaxReport> {
+        let opts = self.relax_options;
+        let Buffers { k, .. } = &mut self.buf;
+        let [a, b, c, ..] = k;
+        let r = stepper::relax::relax(&mut self.eq, &mut self.m, self.t, &opts, a, b, c);
+        self.fsal = false;
+        r
+    }
+
+    // ---- checkpoints ----
+
+    /// Save the state (for a circuit's rejected time step).
+    pub fn checkpoint(&self) -> Checkpoint {
+        Checkpoint {
+            m: self.m.clone(),
+            t: self.t,
+            dt: self.dt,
+        }
+    }
+
+    /// Save the state into an existing checkpoint without allocating.
+    pub fn checkpoint_into(&self, cp: &mut Checkpoint) {
+        cp.m.clear();
+        cp.m.extend_from_slice(&self.m);
+        cp.t = self.t;
+        cp.dt = self.dt;
+    }
+
+    /// Go back to a saved state.
+    pub fn restore(&mut self, cp: &Checkpoint) -> Result<()> {
+        if cp.m.len() != self.m.len() {
+            return Err(Error::Usage("checkpoint belongs to another mesh".into()));
+        }
+        self.m.copy_from_slice(&cp.m);
+        self.t = cp.t;
+        self.dt = cp.dt;
+        self.fsal = false;
+        Ok(())
+    }
+
+    // ---- observables ----
+
+    /// The effective field (A/m) at the present state (without thermal noise).
+    pub fn effective_field(&mut self) -> &[V3] {
+        self.eq.field_without_noise(&self.m, self.t);
+        self.eq.h()
+    }
+
+    /// Average m over magnetic cells.
+    pub fn average_m(&self) -> V3 {
+        observe::average_m(&self.eq.sys, &self.m, None)
+    }
+
+    /// Average m over the magnetic cells of layer `l`.
+    pub fn average_m_layer(&self, l: usize) -> V3 {
+        observe::average_m(&self.eq.sys, &self.m, Some(l))
+    }
+
+    /// Average m_z of layer `l` under the rectangle `[x0, x1] x [y0, y1]` (m) (an MTJ
+    /// footprint); NaN when no magnetic cell centre lies inside.
+    pub fn footprint_mz(&self, l: usize, x0: f64, x1: f64, y0: f64, y1: f64) -> f64 {
+        observe::footprint_mz(&self.eq.sys, &self.m, l, [x0, x1, y0, y1])
+    }
+
+    /// Energy of each term (J), in the order of the terms, Zeeman last when applied.
+    pub fn energies(&mut self) -> Vec<(&'static str, f64)> {
+        let mut out = Vec::new();
+        for term in self.eq.terms.iter_mut() {
+            out.push((term.name(), term.energy(&self.eq.sys, &self.m, self.t)));
+        }
+        if self.eq.zeeman.b_static != [0.0; 3] || self.eq.zeeman.b_fn.is_some() {
+            out.push((
+                "zeeman",
+                self.eq.zeeman.energy(&self.eq.sys, &self.m, self.t),
+            ));
+        }
+        out
+    }
+
+    /// Total energy (J).
+    pub fn total_energy(&mut self) -> f64 {
+        self.energies().iter().map(|e| e.1).sum()
+    }
+
+    /// Every observable at the present state.
+    pub fn observables(&mut self) -> observe::Observables {
+        let energies = self.energies();
+        observe::Observables::measure(&self.eq.sys, &self.m, self.t, energies)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pulse_train_values_and_edges() {
+        let p = CurrentDrive::Pulses {
+            j: [1.0, 0.0, 0.0],
+            start: 1.0,
+            width: 0.5,
+            period: 2.0,
+        };
+        assert_eq!(p.at(0.9), [0.0; 3]);
+        assert_eq!(p.at(1.0), [1.0, 0.0, 0.0]);
+        assert_eq!(p.at(1.49), [1.0, 0.0, 0.0]);
+        assert_eq!(p.at(1.5), [0.0; 3]);
+        assert_eq!(p.at(3.2), [1.0, 0.0, 0.0]);
+        assert_eq!(p.next_edge(0.0), Some(1.0));
+        assert_eq!(p.next_edge(1.0), Some(1.5));
+        assert_eq!(p.next_edge(1.6), Some(3.0));
+        assert_eq!(p.next_edge(3.0), Some(3.5));
+        assert_eq!(CurrentDrive::Fixed([1.0; 3]).next_edge(0.0), None);
+    }
+}

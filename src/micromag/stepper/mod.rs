@@ -1,0 +1,133 @@
+//! Time integrators and relaxation.
+//!
+//! The adaptive stepper is Dormand-Prince RK45 with mumax3's error control (knob names and
+//! defaults kept: `MaxErr` 1e-5, `Headroom` 0.8, `MinDt`, `MaxDt`); the error of a step is
+//! the largest per-cell norm of the difference between the 5th- and 4th-order solutions.
+
+pub mod relax;
+pub mod rk4;
+pub mod rk45dp;
+
+pub use relax::{RelaxOptions, RelaxReport};
+
+use super::vec3::V3;
+use rayon::prelude::*;
+
+/// Adaptive step-size control (mumax3's names).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Rk45Options {
+    /// Largest accepted per-cell error |m5 - m4| of one step (`MaxErr`, default 1e-5).
+    pub max_err: f64,
+    /// Safety factor of the step-size update (`Headroom`, default 0.8).
+    pub headroom: f64,
+    /// Smallest step (s); a step below it is a divergence (`MinDt`, default 1e-20 s).
+    pub min_dt: f64,
+    /// Largest step (s) (`MaxDt`, default 1e-11 s).
+    pub max_dt: f64,
+    /// First step tried (s) (default 1e-14 s).
+    pub initial_dt: f64,
+}
+
+impl Default for Rk45Options {
+    fn default() -> Self {
+        Rk45Options {
+            max_err: 1e-5,
+            headroom: 0.8,
+            min_dt: 1e-20,
+            max_dt: 1e-11,
+            initial_dt: 1e-14,
+        }
+    }
+}
+
+/// Which integrator advances time.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum StepperKind {
+    /// Adaptive Dormand-Prince 5(4) with FSAL and [`Rk45Options`] (the default).
+    Rk45,
+    /// Classic fixed-step RK4 with step `dt` (s); required with the thermal field.
+    Rk4 {
+        /// The step (s).
+        dt: f64,
+    },
+}
+
+/// Counters of a simulation's integration.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct StepStats {
+    /// Accepted steps.
+    pub accepted: u64,
+    /// Rejected (too large) steps.
+    pub rejected: u64,
+    /// Right-hand side (effective field) evaluations.
+    pub evals: u64,
+}
+
+/// Reusable buffers of the integrators (allocated once per simulation).
+#[derive(Debug, Clone)]
+pub struct Buffers {
+    /// Stage derivatives k1..k7.
+    pub k: [Vec<V3>; 7],
+    /// Stage magnetisation.
+    pub stage: Vec<V3>,
+    /// Candidate solution.
+    pub cand: Vec<V3>,
+}
+
+impl Buffers {
+    /// Buffers for `n` cells.
+    pub fn new(n: usize) -> Self {
+        Buffers {
+            k: std::array::from_fn(|_| vec![[0.0; 3]; n]),
+            stage: vec![[0.0; 3]; n],
+            cand: vec![[0.0; 3]; n],
+        }
+    }
+}
+
+/// `out = m + dt sum coef_i k_i` over the given stages (parallel).
+pub(crate) fn combine(out: &mut [V3], m: &[V3], dt: f64, terms: &[(f64, &[V3])]) {
+    out.par_iter_mut()
+        .enumerate()
+        .with_min_len(super::field::PAR_MIN)
+        .for_each(|(c, o)| {
+            let mut v = m[c];
+            for (a, k) in terms {
+                let s = dt * a;
+                v[0] += s * k[c][0];
+                v[1] += s * k[c][1];
+                v[2] += s * k[c][2];
+            }
+            *o = v;
+        });
+}
+
+/// Normalise every magnetic cell of `m`; returns the largest `||m| - 1|` seen before and the
+/// first cell holding a non-finite value, if any.
+pub(crate) fn normalize_all(m: &mut [V3], ms: &[f64]) -> (f64, Option<usize>) {
+    let drift = m
+        .par_iter_mut()
+        .enumerate()
+        .with_min_len(super::field::PAR_MIN)
+        .map(|(c, v)| {
+            if ms[c] == 0.0 {
+                *v = [0.0; 3];
+                return 0.0;
+            }
+            let n = (v[0] * v[0] + v[1] * v[1] + v[2] * v[2]).sqrt();
+            if !n.is_finite() || n == 0.0 {
+                return f64::INFINITY;
+            }
+            *v = [v[0] / n, v[1] / n, v[2] / n];
+            (n - 1.0).abs()
+        })
+        .reduce(|| 0.0, f64::max);
+    let bad = if drift.is_finite() {
+        None
+    } else {
+        m.iter().enumerate().position(|(c, v)| {
+            ms[c] != 0.0 && !(v.iter().all(|x| x.is_finite()) && v.iter().any(|x| *x != 0.0))
+        })
+    };
+    (drift, bad)
+}

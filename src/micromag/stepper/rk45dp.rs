@@ -1,0 +1,127 @@
+//! Dormand-Prince 5(4) with first-same-as-last (Dormand and Prince, J. Comput. Appl. Math.
+//! 6, 19 (1980); mumax3's `RK45DP`).
+
+use super::super::sim::Equation;
+use super::super::vec3::V3;
+use super::{combine, normalize_all, Buffers};
+use rayon::prelude::*;
+
+const C: [f64; 7] = [0.0, 0.2, 0.3, 0.8, 8.0 / 9.0, 1.0, 1.0];
+const A2: [f64; 1] = [0.2];
+const A3: [f64; 2] = [3.0 / 40.0, 9.0 / 40.0];
+const A4: [f64; 3] = [44.0 / 45.0, -56.0 / 15.0, 32.0 / 9.0];
+const A5: [f64; 4] = [
+    19372.0 / 6561.0,
+    -25360.0 / 2187.0,
+    64448.0 / 6561.0,
+    -212.0 / 729.0,
+];
+const A6: [f64; 5] = [
+    9017.0 / 3168.0,
+    -355.0 / 33.0,
+    46732.0 / 5247.0,
+    49.0 / 176.0,
+    -5103.0 / 18656.0,
+];
+/// 5th-order weights (also the 7th stage's row).
+const B5: [f64; 6] = [
+    35.0 / 384.0,
+    0.0,
+    500.0 / 1113.0,
+    125.0 / 192.0,
+    -2187.0 / 6784.0,
+    11.0 / 84.0,
+];
+/// Error weights b5 - b4 for k1..k7.
+const E: [f64; 7] = [
+    71.0 / 57600.0,
+    0.0,
+    -71.0 / 16695.0,
+    71.0 / 1920.0,
+    -17253.0 / 339200.0,
+    22.0 / 525.0,
+    -1.0 / 40.0,
+];
+
+/// The result of one trial step.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Trial {
+    /// Error norm: the largest per-cell |m5 - m4|.
+    pub err: f64,
+    /// Cell of the largest error.
+    pub cell: usize,
+    /// Largest ||m| - 1| of the 5th-order solution before normalisation.
+    pub drift: f64,
+    /// First cell with a non-finite value, if any.
+    pub bad: Option<usize>,
+}
+
+/// Try one step of `dt` from `(m, t)`. `k[0]` must hold `f(m, t)` when `fsal` is true
+/// (it is computed otherwise). On return `b.cand` holds the normalised 5th-order solution
+/// and `k[6]` its derivative.
+pub fn try_step(
+    eq: &mut Equation,
+    m: &[V3],
+    t: f64,
+    dt: f64,
+    fsal: bool,
+    b: &mut Buffers,
+) -> Trial {
+    let mut out = Trial::default();
+    let Buffers { k, stage, cand } = b;
+    if !fsal {
+        eq.rhs(m, t, &mut k[0]);
+    }
+    let rows: [&[f64]; 5] = [&A2, &A3, &A4, &A5, &A6];
+    for s in 1..6 {
+        let (done, rest) = k.split_at_mut(s);
+        let terms: Vec<(f64, &[V3])> = rows[s - 1]
+            .iter()
+            .zip(done.iter())
+            .map(|(a, kk)| (*a, kk.as_slice()))
+            .collect();
+        combine(stage, m, dt, &terms);
+        eq.rhs(stage, t + C[s] * dt, &mut rest[0]);
+    }
+    {
+        let (done, rest) = k.split_at_mut(6);
+        let terms: Vec<(f64, &[V3])> = B5
+            .iter()
+            .zip(done.iter())
+            .map(|(a, kk)| (*a, kk.as_slice()))
+            .collect();
+        combine(cand, m, dt, &terms);
+        // k7 is taken at the normalised solution, so that FSAL and a fresh start from the
+        // same state give identical steps (the change is of the order of the step error).
+        let (drift, bad) = normalize_all(cand, &eq.sys.ms);
+        out.drift = drift;
+        out.bad = bad;
+        if bad.is_none() {
+            eq.rhs(cand, t + dt, &mut rest[0]);
+        }
+    }
+    let k = &*k;
+    let (err, cell) = (0..m.len())
+        .into_par_iter()
+        .with_min_len(super::super::field::PAR_MIN)
+        .map(|c| {
+            let mut e = [0.0; 3];
+            for (s, w) in E.iter().enumerate() {
+                if *w != 0.0 {
+                    e[0] += w * k[s][c][0];
+                    e[1] += w * k[s][c][1];
+                    e[2] += w * k[s][c][2];
+                }
+            }
+            let n = dt * (e[0] * e[0] + e[1] * e[1] + e[2] * e[2]).sqrt();
+            (if n.is_nan() { f64::INFINITY } else { n }, c)
+        })
+        .reduce(|| (0.0, 0), |a, b| if b.0 > a.0 { b } else { a });
+    out.err = if out.bad.is_some() {
+        f64::INFINITY
+    } else {
+        err
+    };
+    out.cell = out.bad.unwrap_or(cell);
+    out
+}

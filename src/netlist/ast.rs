@@ -1,0 +1,125 @@
+//! The syntax tree: statements as written, with spans; no evaluation, no name resolution.
+
+use super::expr::Expr;
+use crate::error::Span;
+
+/// A value as written.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    /// A bare word as written (a number like `10pF`, a name, or an unbraced expression
+    /// like `a*2`); elaboration decides which.
+    Word(String),
+    /// A parsed `{...}` / `'...'` expression, or an unbraced multi-token expression after
+    /// `=` in `.param` and B sources. The string is the source text.
+    Expr(Expr, String),
+    /// A `"..."` string, without the quotes.
+    Str(String),
+}
+
+/// `name=value`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Assign {
+    /// Lower case. For `.ic v(n)=1` this is `v(n)`.
+    pub name: String,
+    pub value: Value,
+    /// The name as written.
+    pub span: Span,
+    /// The value as written (first token).
+    pub value_span: Span,
+}
+
+/// One item after an element name or dot-command.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Field {
+    Value(Value, Span),
+    Assign(Assign),
+    /// `name(args...)`, e.g. `pulse(0 1 1n)` or `v(out)`. Name lower case.
+    Call {
+        name: String,
+        args: Vec<Field>,
+        span: Span,
+    },
+}
+
+impl Field {
+    /// Where this field was written.
+    pub fn span(&self) -> &Span {
+        match self {
+            Field::Value(_, s) => s,
+            Field::Assign(a) => &a.span,
+            Field::Call { span, .. } => span,
+        }
+    }
+
+    /// The word, if this is a bare word.
+    pub fn word(&self) -> Option<&str> {
+        match self {
+            Field::Value(Value::Word(w), _) => Some(w),
+            _ => None,
+        }
+    }
+}
+
+/// An element line: `R1 a b 1k`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Element {
+    /// Lower case, as written (`r1`).
+    pub name: String,
+    /// The first letter, lower case.
+    pub letter: char,
+    pub fields: Vec<Field>,
+}
+
+/// `.subckt name ports... [params:] defaults...` ... `.ends`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Subckt {
+    pub name: String,
+    pub ports: Vec<(String, Span)>,
+    pub defaults: Vec<Assign>,
+    pub body: Vec<Stmt>,
+}
+
+/// `.model name kind (params...)`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Model {
+    pub name: String,
+    pub kind: String,
+    pub kind_span: Span,
+    /// `name=value` entries (and any stray values, which elaboration rejects).
+    pub params: Vec<Field>,
+}
+
+/// What a statement is.
+#[derive(Debug, Clone, PartialEq)]
+pub enum StmtKind {
+    Element(Element),
+    Param(Vec<Assign>),
+    Subckt(Subckt),
+    Model(Model),
+    /// `.ic v(n)=x ...`.
+    Ic(Vec<Assign>),
+    /// `.options` entries: assignments, or bare flags as values.
+    Options(Vec<Field>),
+    Op,
+    Dc(Vec<Field>),
+    Tran(Vec<Field>),
+    /// `.save` / `.print` / `.probe`: the command name and its fields.
+    Save(String, Vec<Field>),
+    Global(Vec<Field>),
+    /// `.temp` value(s).
+    Temp(Vec<Field>),
+}
+
+/// A statement with the span of its first token.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Stmt {
+    pub kind: StmtKind,
+    pub span: Span,
+}
+
+/// A parsed netlist.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Ast {
+    pub title: String,
+    pub statements: Vec<Stmt>,
+}
