@@ -5,8 +5,7 @@
 //! ...); every other instance by its letter's row in [`DEVICES`].
 
 use super::param::{render, ParamSpec};
-use super::{bsource, capacitor, comparator, controlled, diode, inductor, isource, mos1, resistor};
-use super::{switch, vsource, Device};
+use super::{bsource, capacitor, controlled, inductor, isource, resistor, vsource, Device};
 use crate::elab::{Flat, Instance};
 use crate::error::Error;
 
