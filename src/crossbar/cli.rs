@@ -123,7 +123,7 @@ fn specs(a: &CrossbarValidateArgs, dir: &Path) -> Result<Vec<JobSpec>> {
         .collect())
 }
 
-fn load_inputs(ex: &NetworkExport, spec: &JobSpec) -> Result<Vec<(Vec<Vec<f64>>, Option<usize>)>> {
+fn load_inputs(ex: &NetworkExport, spec: &JobSpec) -> Result<super::validate::Inputs> {
     let dir = spec
         .data_dir
         .clone()
