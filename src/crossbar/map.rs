@@ -270,6 +270,7 @@ fn check(cfg: &MapConfig) -> Result<()> {
 }
 
 /// Map `weight` (`out` rows of `in` values) onto tiles.
+#[allow(clippy::needless_range_loop)]
 pub fn map_layer(weight: &[Vec<f64>], cfg: &MapConfig) -> Result<MappedLayer> {
     check(cfg)?;
     let n_out = weight.len();

@@ -22,6 +22,9 @@ use crate::neuron::{fire, Neuron, NeuronModel};
 use crate::Result;
 use serde::{Deserialize, Serialize};
 
+/// Test inputs: per image, `steps` rows of network inputs and the label if known.
+pub type Inputs = Vec<(Vec<Vec<f64>>, Option<usize>)>;
+
 /// One image's result.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ImageResult {

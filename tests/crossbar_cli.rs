@@ -1,0 +1,173 @@
+//! `spinspice crossbar validate | plan | job | merge` end to end on a synthetic export
+//! (784 -> 16 -> 10, seeded random weights, written in the test) and the committed MNIST
+//! test subset: the merged job results give the same report as one validate run.
+
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use spinspice::cli::{
+    CrossbarCommand, CrossbarJobArgs, CrossbarMergeArgs, CrossbarPlanArgs, CrossbarValidateArgs,
+};
+use spinspice::crossbar::cli::{run, Report};
+use spinspice::neuron::export::{
+    write_export, LayerEntry, LayerExport, NetworkExport, NeuronSpec, FORMAT, VERSION,
+};
+use spinspice::neuron::{Leaky, NeuronModel, Reset};
+use std::path::{Path, PathBuf};
+
+fn layer(
+    name: &str,
+    n_in: usize,
+    out: usize,
+    rng: &mut StdRng,
+    gain: f32,
+) -> (LayerEntry, LayerExport) {
+    let weight = (0..out)
+        .map(|_| {
+            (0..n_in)
+                .map(|_| gain * (rng.random::<f32>() - 0.45))
+                .collect()
+        })
+        .collect();
+    (
+        LayerEntry {
+            name: name.into(),
+            kind: "linear".into(),
+            n_in,
+            out,
+            file: format!("{name}.json"),
+            kernel: None,
+        },
+        LayerExport {
+            name: name.into(),
+            n_in,
+            out,
+            weight,
+            bias: None,
+            kernel: None,
+        },
+    )
+}
+
+fn write_model(dir: &Path) {
+    let mut rng = StdRng::seed_from_u64(3);
+    let (e1, l1) = layer("fc1", 784, 16, &mut rng, 0.1);
+    let (e2, l2) = layer("fc2", 16, 10, &mut rng, 0.9);
+    let model = NeuronModel::Leaky(Leaky {
+        beta: 0.9,
+        threshold: 1.0,
+        reset: Reset::Subtract,
+    });
+    let ex = NetworkExport {
+        format: FORMAT.into(),
+        version: VERSION,
+        arch: "fc".into(),
+        neuron: NeuronSpec::from_model(&model),
+        steps: 10,
+        encoding: "direct".into(),
+        input_shape: vec![1, 28, 28],
+        layers: vec![e1, e2],
+        weights: vec![l1, l2],
+    };
+    write_export(dir.join("export"), &ex).unwrap();
+}
+
+fn args(model: &Path, out: Option<PathBuf>) -> CrossbarValidateArgs {
+    CrossbarValidateArgs {
+        model: model.to_path_buf(),
+        layer: "fc2".into(),
+        images: 4,
+        tile: "8x8".into(),
+        variation: Some("5%".into()),
+        levels: Some(64),
+        seeds: 2,
+        data_dir: Some(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/mnist")),
+        out,
+    }
+}
+
+fn read_report(p: &Path) -> Report {
+    serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap()
+}
+
+#[test]
+fn plan_jobs_merge_equals_validate() {
+    let tmp = tempfile::tempdir().unwrap();
+    let model = tmp.path().join("model");
+    write_model(&model);
+    let single = tmp.path().join("single");
+    run(&CrossbarCommand::Validate(args(
+        &model,
+        Some(single.clone()),
+    )))
+    .unwrap();
+    let r1 = read_report(&single.join("report.json"));
+    assert_eq!(r1.seeds.len(), 2);
+    assert_eq!(r1.seeds[0].images.len(), 4);
+    assert!(r1.energy_per_inference_j > 0.0 && r1.latency_s > 0.0);
+
+    let plan = tmp.path().join("plan");
+    run(&CrossbarCommand::Plan(CrossbarPlanArgs {
+        validate: args(&model, None),
+        jobs: 2,
+        dir: plan.clone(),
+    }))
+    .unwrap();
+    let sbatch = std::fs::read_to_string(plan.join("slurm.sbatch")).unwrap();
+    assert!(
+        sbatch.contains("#SBATCH --array=0-1") && sbatch.contains("job_$SLURM_ARRAY_TASK_ID.json")
+    );
+    assert!(plan.join("run_parallel.sh").exists());
+    for i in 0..2 {
+        run(&CrossbarCommand::Job(CrossbarJobArgs {
+            spec: plan.join(format!("job_{i}.json")),
+        }))
+        .unwrap();
+    }
+    run(&CrossbarCommand::Merge(CrossbarMergeArgs {
+        dir: plan.clone(),
+    }))
+    .unwrap();
+    let r2 = read_report(&plan.join("report.json"));
+    assert_eq!(r1, r2, "merged jobs differ from a single validate run");
+
+    // GNU parallel end to end (skipped with a note when it is not installed).
+    if std::process::Command::new("parallel")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!("note: GNU parallel is not installed (apt-get install -y parallel): skipped");
+        return;
+    }
+    for i in 0..2 {
+        std::fs::remove_file(plan.join(format!("result_{i}.json"))).unwrap();
+    }
+    std::fs::remove_file(plan.join("report.json")).unwrap();
+    let bin = PathBuf::from(env!("CARGO_BIN_EXE_spinspice"));
+    let path = format!(
+        "{}:{}",
+        bin.parent().unwrap().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let st = std::process::Command::new("sh")
+        .arg(plan.join("run_parallel.sh"))
+        .env("PATH", path)
+        .status()
+        .unwrap();
+    assert!(st.success());
+    assert_eq!(
+        read_report(&plan.join("report.json")),
+        r1,
+        "GNU parallel run differs"
+    );
+}
+
+#[test]
+fn missing_model_is_an_error() {
+    let tmp = tempfile::tempdir().unwrap();
+    let e = run(&CrossbarCommand::Validate(args(
+        &tmp.path().join("nope"),
+        Some(tmp.path().into()),
+    )));
+    assert!(e.is_err());
+}
