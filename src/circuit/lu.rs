@@ -1,21 +1,24 @@
 //! Sparse LU of the MNA matrix with `faer`.
 //!
 //! The fill-reducing column ordering (approximate minimum degree on `A + Aᵀ`, as KLU does
-//! for circuit matrices) is computed once per circuit from the fixed [`Pattern`]; every
-//! Newton iteration refactorises numerically (left-looking Gilbert–Peierls with partial
-//! pivoting, faer's simplicial LU) into buffers that are reused, so the hot path does not
+//! for circuit matrices) is computed once per circuit from the fixed [`Pattern`]. The first
+//! numeric factorisation is faer's simplicial LU (left-looking Gilbert–Peierls with partial
+//! pivoting); its row pivot order and the patterns of `L` and `U` are then kept, and later
+//! factorisations of the same pattern *refactor* along them (KLU's `klu_refactor`, Sparse
+//! 1.3's reuse of the pivot sequence in SPICE): no depth-first search and no pivot search,
+//! only the numeric updates over a fixed structure. A refactor whose pivot has become small
+//! against its column (`|u_jj| < 1e-3 · max |l_ij|`, KLU's default tolerance) or non-finite is
+//! abandoned for a fresh pivoting factorisation. Buffers are reused, so the hot path does not
 //! allocate once the factors have reached their size. A zero pivot is reported with the
 //! unknown (matrix column) it belongs to, so the caller can name the floating node.
 
 use super::pattern::Pattern;
-use faer::dyn_stack::{MemBuffer, MemStack, StackReq};
+use faer::dyn_stack::{MemBuffer, MemStack};
 use faer::sparse::linalg::lu::simplicial::{
-    factorize_simplicial_numeric_lu, factorize_simplicial_numeric_lu_scratch,
-    solve_in_place_scratch, SimplicialLu,
+    factorize_simplicial_numeric_lu, factorize_simplicial_numeric_lu_scratch, SimplicialLu,
 };
 use faer::sparse::linalg::{amd, colamd, LuError};
 use faer::sparse::{SparseColMatRef, SymbolicSparseColMatRef};
-use faer::{Conj, MatMut, Par};
 
 /// The column ordering used by the symbolic analysis.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,6 +36,9 @@ pub struct Singular {
     pub unknown: usize,
 }
 
+/// Relative pivot tolerance of a refactorisation (KLU's default `tol`).
+const PIVOT_TOL: f64 = 1e-3;
+
 /// A reusable sparse LU for one fixed pattern.
 pub struct SparseLu {
     n: usize,
@@ -47,27 +53,49 @@ pub struct SparseLu {
     /// The slot solves use.
     active: usize,
     clock: u64,
+    /// faer's pivoting factorisation, used for the first factorisation and on pivot failure.
+    pivoting: SimplicialLu<usize, f64>,
     factor_mem: MemBuffer,
-    solve_mem: MemBuffer,
+    /// Dense work column of the refactorisation and the solves (all zero between uses).
+    work: Vec<f64>,
     factored: bool,
+    /// Pivoting factorisations and refactorisations done (statistics).
+    pub full_factorizations: usize,
+    pub refactorizations: usize,
+}
+
+/// `L` (unit lower, diagonal not stored) and `U` (upper, diagonal apart) in pivot order,
+/// with the row pivot order that made them. Column `j` is the matrix column `perm[j]`.
+#[derive(Default)]
+struct Factors {
+    /// Whether the patterns below are those of a pivoting factorisation of this matrix
+    /// pattern (then a refactorisation may reuse them).
+    valid: bool,
+    /// `row_perm[j]`: the matrix row pivoted at step `j`; `row_perm_inv` the inverse.
+    row_perm: Vec<usize>,
+    row_perm_inv: Vec<usize>,
+    l_ptr: Vec<usize>,
+    l_idx: Vec<usize>,
+    l_val: Vec<f64>,
+    /// Row indices of each `U` column ascending (a valid elimination order).
+    u_ptr: Vec<usize>,
+    u_idx: Vec<usize>,
+    u_val: Vec<f64>,
+    diag: Vec<f64>,
 }
 
 /// One numeric factorisation and the matrix values it was made from.
 struct NumericSlot {
-    row_perm: Vec<usize>,
-    row_perm_inv: Vec<usize>,
-    lu: SimplicialLu<usize, f64>,
+    f: Factors,
     /// The values factorised (empty: none valid).
     key: Vec<f64>,
     stamp: u64,
 }
 
 impl NumericSlot {
-    fn new(n: usize) -> Self {
+    fn new() -> Self {
         NumericSlot {
-            row_perm: vec![0; n],
-            row_perm_inv: vec![0; n],
-            lu: SimplicialLu::new(),
+            f: Factors::default(),
             key: Vec::new(),
             stamp: 0,
         }
@@ -123,23 +151,22 @@ impl SparseLu {
         }
         let factor_mem =
             MemBuffer::new(factorize_simplicial_numeric_lu_scratch::<usize, f64>(n, n));
-        let solve_mem = MemBuffer::new(StackReq::or(
-            solve_in_place_scratch::<usize, f64>(n, 1, Par::Seq),
-            StackReq::empty(),
-        ));
         Ok(SparseLu {
             n,
             col_ptr,
             row_idx,
             perm,
             perm_inv,
-            slots: vec![NumericSlot::new(n)],
+            slots: vec![NumericSlot::new()],
             capacity: 1,
             active: 0,
             clock: 0,
+            pivoting: SimplicialLu::new(),
             factor_mem,
-            solve_mem,
+            work: vec![0.0; n],
             factored: false,
+            full_factorizations: 0,
+            refactorizations: 0,
         })
     }
 
@@ -171,7 +198,7 @@ impl SparseLu {
             return Ok(false);
         }
         let k = if self.slots.len() < self.capacity {
-            self.slots.push(NumericSlot::new(self.n));
+            self.slots.push(NumericSlot::new());
             self.slots.len() - 1
         } else {
             (0..self.slots.len())
@@ -188,29 +215,87 @@ impl SparseLu {
     }
 
     /// Numeric factorisation of the matrix with values `vals` (CSC order of the pattern)
-    /// into the active slot.
+    /// into the active slot: a refactorisation along the slot's kept pivot order when it
+    /// has one and the pivots stay acceptable, a pivoting factorisation otherwise.
     pub fn factor(&mut self, vals: &[f64]) -> Result<(), Singular> {
         self.factored = false;
-        let slot = &mut self.slots[self.active];
-        slot.key.clear();
+        self.slots[self.active].key.clear();
         if self.n == 0 {
             self.factored = true;
             return Ok(());
         }
-        let sym = SymbolicSparseColMatRef::new_checked(
-            self.n,
-            self.n,
-            &self.col_ptr,
-            None,
-            &self.row_idx,
-        );
+        if self.slots[self.active].f.valid && self.refactor(vals) {
+            self.refactorizations += 1;
+            self.factored = true;
+            return Ok(());
+        }
+        self.factor_pivoting(vals)?;
+        self.full_factorizations += 1;
+        self.factored = true;
+        Ok(())
+    }
+
+    /// Numeric factorisation along the kept pivot order and patterns. Returns `false` (the
+    /// factors are then invalid) when a pivot is zero, non-finite or below the tolerance.
+    fn refactor(&mut self, vals: &[f64]) -> bool {
+        let f = &mut self.slots[self.active].f;
+        let x = &mut self.work;
+        for j in 0..self.n {
+            let pc = self.perm[j];
+            for p in self.col_ptr[pc]..self.col_ptr[pc + 1] {
+                x[f.row_perm_inv[self.row_idx[p]]] = vals[p];
+            }
+            for p in f.u_ptr[j]..f.u_ptr[j + 1] {
+                let k = f.u_idx[p];
+                let xk = x[k];
+                x[k] = 0.0;
+                f.u_val[p] = xk;
+                if xk != 0.0 {
+                    for q in f.l_ptr[k]..f.l_ptr[k + 1] {
+                        x[f.l_idx[q]] -= f.l_val[q] * xk;
+                    }
+                }
+            }
+            let piv = x[j];
+            x[j] = 0.0;
+            let lcol = f.l_ptr[j]..f.l_ptr[j + 1];
+            let big = f.l_idx[lcol.clone()]
+                .iter()
+                .fold(0.0f64, |m, &i| m.max(x[i].abs()));
+            if piv == 0.0 || !piv.is_finite() || piv.abs() < PIVOT_TOL * big {
+                for &i in &f.l_idx[lcol] {
+                    x[i] = 0.0;
+                }
+                f.valid = false;
+                return false;
+            }
+            f.diag[j] = piv;
+            let inv = 1.0 / piv;
+            for q in lcol {
+                let i = f.l_idx[q];
+                f.l_val[q] = x[i] * inv;
+                x[i] = 0.0;
+            }
+        }
+        true
+    }
+
+    /// faer's pivoting factorisation, then its factors copied into the active slot with
+    /// `U`'s columns sorted (ready for refactorisation and for the solves).
+    fn factor_pivoting(&mut self, vals: &[f64]) -> Result<(), Singular> {
+        let n = self.n;
+        let f = &mut self.slots[self.active].f;
+        f.valid = false;
+        f.row_perm.resize(n, 0);
+        f.row_perm_inv.resize(n, 0);
+        let sym = SymbolicSparseColMatRef::new_checked(n, n, &self.col_ptr, None, &self.row_idx);
         let a = SparseColMatRef::new(sym, vals);
-        // SAFETY-free: the permutation arrays were produced by the ordering as a valid pair.
-        let col_perm = faer::perm::PermRef::new_checked(&self.perm, &self.perm_inv, self.n);
+        // The permutation arrays were produced by the ordering as a valid pair.
+        let col_perm = faer::perm::PermRef::new_checked(&self.perm, &self.perm_inv, n);
         let res = factorize_simplicial_numeric_lu(
-            &mut slot.row_perm,
-            &mut slot.row_perm_inv,
-            &mut slot.lu,
+            &mut f.row_perm,
+            &mut f.row_perm_inv,
+            &mut self.pivoting,
             a,
             col_perm,
             MemStack::new(&mut self.factor_mem),
@@ -219,26 +304,57 @@ impl SparseLu {
             Ok(()) => {}
             Err(LuError::SymbolicSingular { index }) => {
                 return Err(Singular {
-                    unknown: self.perm[index.min(self.n - 1)],
+                    unknown: self.perm[index.min(n - 1)],
                 })
             }
             Err(LuError::Generic(_)) => return Err(Singular { unknown: 0 }),
         }
-        // A structurally present but numerically zero (or non-finite) pivot: U's diagonal
-        // entry of pivot step j is the last one stored in column j.
-        let u = slot.lu.u_factor_unsorted();
-        let uptr = u.symbolic().col_ptr();
-        let uval = u.val();
-        for j in 0..self.n {
-            let end = uptr[j + 1];
-            let d = if end > uptr[j] { uval[end - 1] } else { 0.0 };
+        // L: drop the unit diagonal (row j of column j).
+        let l = self.pivoting.l_factor_unsorted();
+        let (lp, li, lv) = (l.symbolic().col_ptr(), l.symbolic().row_idx(), l.val());
+        f.l_ptr.clear();
+        f.l_idx.clear();
+        f.l_val.clear();
+        f.l_ptr.push(0);
+        for j in 0..n {
+            for p in lp[j]..lp[j + 1] {
+                if li[p] != j {
+                    f.l_idx.push(li[p]);
+                    f.l_val.push(lv[p]);
+                }
+            }
+            f.l_ptr.push(f.l_idx.len());
+        }
+        // U: diagonal apart, the rest sorted by row. A structurally present but numerically
+        // zero (or non-finite) pivot is singular.
+        let u = self.pivoting.u_factor_unsorted();
+        let (up, ui, uv) = (u.symbolic().col_ptr(), u.symbolic().row_idx(), u.val());
+        f.u_ptr.clear();
+        f.u_idx.clear();
+        f.u_val.clear();
+        f.diag.clear();
+        f.u_ptr.push(0);
+        for j in 0..n {
+            let mut d = 0.0;
+            let from = f.u_idx.len();
+            for p in up[j]..up[j + 1] {
+                if ui[p] == j {
+                    d = uv[p];
+                } else {
+                    f.u_idx.push(ui[p]);
+                    f.u_val.push(uv[p]);
+                }
+            }
             if d == 0.0 || !d.is_finite() {
                 return Err(Singular {
                     unknown: self.perm[j],
                 });
             }
+            f.diag.push(d);
+            sort_column(&mut f.u_idx[from..], &mut f.u_val[from..]);
+            f.u_ptr.push(f.u_idx.len());
         }
-        self.factored = true;
+        f.valid = true;
         Ok(())
     }
 
@@ -249,18 +365,45 @@ impl SparseLu {
         if self.n == 0 {
             return;
         }
-        let slot = &self.slots[self.active];
-        let row_perm = faer::perm::PermRef::new_checked(&slot.row_perm, &slot.row_perm_inv, self.n);
-        let col_perm = faer::perm::PermRef::new_checked(&self.perm, &self.perm_inv, self.n);
-        let b = MatMut::from_column_major_slice_mut(rhs, self.n, 1);
-        slot.lu.solve_in_place_with_conj(
-            row_perm,
-            col_perm,
-            Conj::No,
-            b,
-            Par::Seq,
-            MemStack::new(&mut self.solve_mem),
-        );
+        let f = &self.slots[self.active].f;
+        let y = &mut self.work;
+        for (j, yj) in y.iter_mut().enumerate() {
+            *yj = rhs[f.row_perm[j]];
+        }
+        for k in 0..self.n {
+            let yk = y[k];
+            if yk != 0.0 {
+                for q in f.l_ptr[k]..f.l_ptr[k + 1] {
+                    y[f.l_idx[q]] -= f.l_val[q] * yk;
+                }
+            }
+        }
+        for k in (0..self.n).rev() {
+            let yk = y[k] / f.diag[k];
+            y[k] = yk;
+            if yk != 0.0 {
+                for q in f.u_ptr[k]..f.u_ptr[k + 1] {
+                    y[f.u_idx[q]] -= f.u_val[q] * yk;
+                }
+            }
+        }
+        for (j, yj) in y.iter_mut().enumerate() {
+            rhs[self.perm[j]] = *yj;
+            *yj = 0.0;
+        }
+    }
+}
+
+/// Sort one column's row indices ascending, carrying the values along (columns are short:
+/// insertion sort).
+fn sort_column(idx: &mut [usize], val: &mut [f64]) {
+    for a in 1..idx.len() {
+        let mut b = a;
+        while b > 0 && idx[b - 1] > idx[b] {
+            idx.swap(b - 1, b);
+            val.swap(b - 1, b);
+            b -= 1;
+        }
     }
 }
 
@@ -345,12 +488,74 @@ mod tests {
         lu.factor(&vals).unwrap();
         let mut x = b.clone();
         lu.solve(&mut x);
-        let xd = dense_solve(dense, b);
+        let xd = dense_solve(dense.clone(), b.clone());
         // The system is well conditioned (diagonal dominance, unit couplings): both
         // eliminations agree to a few ulps of the O(1) solution.
         for (a, d) in x.iter().zip(&xd) {
             assert!((a - d).abs() < 1e-12, "{a} vs {d}");
         }
+        // New values on the same pattern (a Newton iteration): the refactorisation along
+        // the kept pivot order solves the new system as accurately.
+        for row in dense.iter_mut() {
+            for v in row.iter_mut() {
+                if *v != 0.0 && *v != 1.0 {
+                    *v *= rng.random_range(0.5..1.5);
+                }
+            }
+        }
+        for i in 0..38 {
+            let s: f64 = (0..n).filter(|&j| j != i).map(|j| dense[i][j].abs()).sum();
+            dense[i][i] = dense[i][i].max(s + 0.5);
+        }
+        let mut svals = Vec::new();
+        for row in dense.iter() {
+            for &v in row.iter() {
+                if v != 0.0 {
+                    svals.push(v);
+                }
+            }
+        }
+        p.gather(&svals, &mut vals);
+        lu.factor(&vals).unwrap();
+        assert_eq!((lu.full_factorizations, lu.refactorizations), (1, 1));
+        let mut x = b.clone();
+        lu.solve(&mut x);
+        let xd = dense_solve(dense, b);
+        for (a, d) in x.iter().zip(&xd) {
+            assert!((a - d).abs() < 1e-12, "refactor: {a} vs {d}");
+        }
+    }
+
+    #[test]
+    fn small_pivot_in_refactor_falls_back_to_pivoting() {
+        // [[a, 1], [1, 1]]: with a = 2 row 0 is pivoted first; with a = 1e-9 that pivot
+        // order would divide by 1e-9, so the refactorisation is abandoned and the pivoting
+        // factorisation swaps the rows. x solves [[1e-9, 1], [1, 1]] x = [1, 2].
+        let mut pb = PatternBuilder::new(2);
+        for (i, j) in [(0, 0), (0, 1), (1, 0), (1, 1)] {
+            pb.slot(i, j);
+        }
+        let p = pb.finish();
+        let mut lu = SparseLu::new(&p, Ordering::Amd).unwrap();
+        let mut vals = vec![0.0; 4];
+        p.gather(&[2.0, 1.0, 1.0, 1.0], &mut vals);
+        lu.factor(&vals).unwrap();
+        p.gather(&[1e-9, 1.0, 1.0, 1.0], &mut vals);
+        lu.factor(&vals).unwrap();
+        assert_eq!((lu.full_factorizations, lu.refactorizations), (2, 0));
+        let mut x = vec![1.0, 2.0];
+        lu.solve(&mut x);
+        let xd = dense_solve(vec![vec![1e-9, 1.0], vec![1.0, 1.0]], vec![1.0, 2.0]);
+        for (a, d) in x.iter().zip(&xd) {
+            assert!((a - d).abs() < 1e-12, "{a} vs {d}");
+        }
+        // Back to benign values: the new pivot order is refactorised.
+        p.gather(&[3.0, 1.0, 1.0, 1.0], &mut vals);
+        lu.factor(&vals).unwrap();
+        assert_eq!(lu.refactorizations, 1);
+        let mut x = vec![1.0, 2.0];
+        lu.solve(&mut x);
+        assert!((x[0] + 0.5).abs() < 1e-15 && (x[1] - 2.5).abs() < 1e-15, "{x:?}");
     }
 
     #[test]

@@ -81,23 +81,8 @@ impl Circuit {
         };
         let mut hist = History::default();
         let x0 = self.eng.x.clone();
-        match self.eng.newton(&base, &mut self.scratch)? {
-            Outcome::Converged { .. } => return Ok(()),
-            Outcome::Singular { unknown } => {
-                return Err(trouble::singular(&self.eng, unknown, when))
-            }
-            Outcome::NoConvergence {
-                iters,
-                worst,
-                delta,
-            } => hist.push(Attempt {
-                what: "newton".into(),
-                time: 0.0,
-                dt: 0.0,
-                iters,
-                worst,
-                delta,
-            }),
+        if self.attempt(&base, &mut hist, when, || "newton".into())? {
+            return Ok(());
         }
 
         // gmin stepping: a conductance from every node to ground, lowered decade by decade
@@ -114,71 +99,38 @@ impl Circuit {
                 init_junction: fresh && first,
                 ..base
             };
-            match self.eng.newton(&ctx, &mut self.scratch)? {
-                Outcome::Converged { .. } => {
-                    good.copy_from_slice(&self.eng.x);
-                    good_g = g;
-                    first = false;
-                    if g <= gmin.max(1e-15) {
-                        break true;
-                    }
-                    g = (g / factor).max(gmin.max(1e-15));
-                    factor = (factor * factor).min(10.0);
+            if self.attempt(&ctx, &mut hist, when, || format!("gmin stepping at {g:.1e} S"))? {
+                good.copy_from_slice(&self.eng.x);
+                good_g = g;
+                first = false;
+                if g <= gmin.max(1e-15) {
+                    break true;
                 }
-                Outcome::Singular { unknown } => {
-                    return Err(trouble::singular(&self.eng, unknown, when))
-                }
-                Outcome::NoConvergence {
-                    iters,
-                    worst,
-                    delta,
-                } => {
-                    hist.push(Attempt {
-                        what: format!("gmin stepping at {g:.1e} S"),
-                        time: 0.0,
-                        dt: 0.0,
-                        iters,
-                        worst,
-                        delta,
-                    });
-                    self.eng.x.copy_from_slice(&good);
-                    if first {
-                        if g >= 1.0 {
-                            break false;
-                        }
-                        g *= 10.0;
-                        continue;
-                    }
-                    factor = factor.sqrt();
-                    if factor < 1.00005 {
+                g = (g / factor).max(gmin.max(1e-15));
+                factor = (factor * factor).min(10.0);
+            } else {
+                self.eng.x.copy_from_slice(&good);
+                if first {
+                    if g >= 1.0 {
                         break false;
                     }
-                    g = good_g / factor;
+                    g *= 10.0;
+                    continue;
                 }
+                factor = factor.sqrt();
+                if factor < 1.00005 {
+                    break false;
+                }
+                g = good_g / factor;
             }
         };
-        if gmin_ok {
-            match self.eng.newton(&base_no_init(&base), &mut self.scratch)? {
-                Outcome::Converged { .. } => {
-                    stats.notes.push(format!("{when}: gmin stepping used"));
-                    return Ok(());
-                }
-                Outcome::Singular { unknown } => {
-                    return Err(trouble::singular(&self.eng, unknown, when))
-                }
-                Outcome::NoConvergence {
-                    iters,
-                    worst,
-                    delta,
-                } => hist.push(Attempt {
-                    what: "newton after gmin stepping".into(),
-                    time: 0.0,
-                    dt: 0.0,
-                    iters,
-                    worst,
-                    delta,
-                }),
-            }
+        if gmin_ok
+            && self.attempt(&base_no_init(&base), &mut hist, when, || {
+                "newton after gmin stepping".into()
+            })?
+        {
+            stats.notes.push(format!("{when}: gmin stepping used"));
+            return Ok(());
         }
 
         // Source stepping: ramp every independent source from 0 to its value.
@@ -194,47 +146,63 @@ impl Circuit {
                 init_junction: first,
                 ..base
             };
-            match self.eng.newton(&ctx, &mut self.scratch)? {
-                Outcome::Converged { .. } => {
-                    good.copy_from_slice(&self.eng.x);
-                    if !first {
-                        s = target;
-                        ds *= 2.0;
-                    }
-                    first = false;
-                    if s >= 1.0 {
-                        stats.notes.push(format!("{when}: source stepping used"));
-                        return Ok(());
-                    }
+            let what = || format!("source stepping at {:.1}%", 100.0 * target);
+            if self.attempt(&ctx, &mut hist, when, what)? {
+                good.copy_from_slice(&self.eng.x);
+                if !first {
+                    s = target;
+                    ds *= 2.0;
                 }
-                Outcome::Singular { unknown } => {
-                    return Err(trouble::singular(&self.eng, unknown, when))
+                first = false;
+                if s >= 1.0 {
+                    stats.notes.push(format!("{when}: source stepping used"));
+                    return Ok(());
                 }
-                Outcome::NoConvergence {
-                    iters,
-                    worst,
-                    delta,
-                } => {
-                    hist.push(Attempt {
-                        what: format!("source stepping at {:.1}%", 100.0 * target),
-                        time: 0.0,
-                        dt: 0.0,
-                        iters,
-                        worst,
-                        delta,
-                    });
-                    if first {
-                        break;
-                    }
-                    self.eng.x.copy_from_slice(&good);
-                    ds /= 4.0;
-                    if ds < 1e-6 {
-                        break;
-                    }
+            } else {
+                if first {
+                    break;
+                }
+                self.eng.x.copy_from_slice(&good);
+                ds /= 4.0;
+                if ds < 1e-6 {
+                    break;
                 }
             }
         }
         Err(trouble::dc_failure(&self.eng, &hist, when))
+    }
+}
+
+impl Circuit {
+    /// One Newton solve of a DC point: `Ok(true)` when it converged, `Ok(false)` (with the
+    /// attempt, named by `what`, added to `hist`) when it did not; a singular matrix is an
+    /// error naming the unknown.
+    fn attempt(
+        &mut self,
+        ctx: &SolveCtx,
+        hist: &mut History,
+        when: &str,
+        what: impl FnOnce() -> String,
+    ) -> crate::Result<bool> {
+        match self.eng.newton(ctx, &mut self.scratch)? {
+            Outcome::Converged { .. } => Ok(true),
+            Outcome::Singular { unknown } => Err(trouble::singular(&self.eng, unknown, when)),
+            Outcome::NoConvergence {
+                iters,
+                worst,
+                delta,
+            } => {
+                hist.push(Attempt {
+                    what: what(),
+                    time: 0.0,
+                    dt: 0.0,
+                    iters,
+                    worst,
+                    delta,
+                });
+                Ok(false)
+            }
+        }
     }
 }
 
