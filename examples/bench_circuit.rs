@@ -5,12 +5,14 @@
 //! ```text
 //! cargo run --release --example bench_circuit -- [--runs 3] [--sizes 20,40,100]
 //!     [--crossbar 128] [--ngspice-timeout 600] [--ngspice-runs N] [--no-ngspice] [--keep DIR]
+//!     [--svg PATH]
 //! ```
 //! Prints, per circuit: unknowns, time points, median wall time of spinspice, ngspice's
 //! wall time (median of `--ngspice-runs`, default `--runs`) and the ratio, then the cost per
 //! unknown and per time point (the scaling curve: flat means linear in the node count).
 //! An ngspice run killed at the timeout gives a lower bound on its time, hence an upper
-//! bound `<r` on the ratio.
+//! bound `<r` on the ratio. `--svg` plots both wall times and spinspice's cost per unknown and
+//! time point against the number of unknowns for the meshes (the scaling curve).
 
 use spinspice::circuit::tran::TranSpec;
 use spinspice::circuit::Circuit;
@@ -283,6 +285,9 @@ fn main() {
         .unwrap_or(runs);
     let no_ng = args.iter().any(|a| a == "--no-ngspice");
     let keep: Option<PathBuf> = get("--keep").map(PathBuf::from);
+    let svg: Option<PathBuf> = get("--svg").map(PathBuf::from);
+    // (unknowns, spinspice s, ngspice s if it finished, µs per unknown and point) per mesh.
+    let mut curve: Vec<(f64, f64, Option<f64>, f64)> = Vec::new();
     let have_ng = !no_ng
         && Command::new("ngspice")
             .arg("-v")
@@ -320,6 +325,10 @@ fn main() {
         } else {
             None
         };
+        let per = 1e6 * ours / (unk as f64 * pts as f64);
+        if g.name.starts_with("rc_mesh") {
+            curve.push((unk as f64, ours, ng, per));
+        }
         let (ngs, ratio) = match ng {
             Some(t) => (format!("{t:.3}"), format!("{:.3}", ours / t)),
             None if have_ng => (
@@ -336,7 +345,53 @@ fn main() {
             ours,
             ngs,
             ratio,
-            1e6 * ours / (unk as f64 * pts as f64)
+            per
         );
+    }
+    if let Some(path) = svg {
+        write_curve(&path, &curve);
+    }
+}
+
+/// The scaling curve of the RC meshes as an SVG (atomic write through the project's writer).
+fn write_curve(path: &Path, curve: &[(f64, f64, Option<f64>, f64)]) {
+    use spinspice::wave::svg::{write_svg, Panel, Plot, Series};
+    let x: Vec<f64> = curve.iter().map(|c| c.0).collect();
+    let mut times = vec![Series {
+        name: "spinspice".into(),
+        x: x.clone(),
+        y: curve.iter().map(|c| c.1).collect(),
+    }];
+    let ng: Vec<(f64, f64)> = curve.iter().filter_map(|c| c.2.map(|t| (c.0, t))).collect();
+    if !ng.is_empty() {
+        times.push(Series {
+            name: "ngspice".into(),
+            x: ng.iter().map(|p| p.0).collect(),
+            y: ng.iter().map(|p| p.1).collect(),
+        });
+    }
+    let plot = Plot {
+        title: "RC mesh transient (10 ns): wall time and cost per unknown and time point".into(),
+        x_label: "unknowns".into(),
+        x_unit: String::new(),
+        panels: vec![
+            Panel {
+                label: "wall time".into(),
+                unit: "s".into(),
+                series: times,
+            },
+            Panel {
+                label: "spinspice cost per unknown and point".into(),
+                unit: "s".into(),
+                series: vec![Series {
+                    name: "spinspice".into(),
+                    x,
+                    y: curve.iter().map(|c| 1e-6 * c.3).collect(),
+                }],
+            },
+        ],
+    };
+    if let Err(e) = write_svg(path, &plot.to_svg()) {
+        eprintln!("bench_circuit: {e}");
     }
 }
