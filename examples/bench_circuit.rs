@@ -339,13 +339,7 @@ fn main() {
         };
         println!(
             "{:<18} {:>8} {:>7} {:>12.4} {:>12} {:>8} {:>14.4}",
-            g.name,
-            unk,
-            pts,
-            ours,
-            ngs,
-            ratio,
-            per
+            g.name, unk, pts, ours, ngs, ratio, per
         );
     }
     if let Some(path) = svg {

@@ -9,8 +9,13 @@
 //! cargo run --release --no-default-features --example bench_neurons -- [--runs 5]
 //!     [--copies 64] [--no-ngspice] [--keep DIR]
 //! ```
-//! Prints the median wall time of each tool, the ratio, and the spike counts of the first
-//! and last neuron from both tools (they must agree).
+//! The runs of the two tools alternate (ours, ngspice, ours, ...) so that both see the
+//! same machine load. Prints the median wall time and the median CPU time (user + system,
+//! from `/proc`: the steadier figure on a shared machine) of each tool, both ratios, and
+//! the spike counts of the first and last neuron from both tools (they must agree).
+
+#[path = "common/cputime.rs"]
+mod cputime;
 
 use spinspice::circuit::Circuit;
 use spinspice::progress::Silent;
@@ -61,18 +66,20 @@ fn spikes(t: &[f64], y: &[f64]) -> usize {
         .count()
 }
 
-fn run_spinspice(text: &str, copies: usize) -> Result<(Duration, usize, usize), String> {
+fn run_spinspice(text: &str, copies: usize) -> Result<(Duration, f64, usize, usize), String> {
     let start = Instant::now();
+    let cpu0 = cputime::self_cpu();
     let ast =
         spinspice::netlist::parse_str(text, "bench_neurons.cir").map_err(|e| e.to_string())?;
     let flat = spinspice::elab::elaborate(&ast, &[]).map_err(|e| e.to_string())?;
     let mut c = Circuit::from_flat(&flat).map_err(|e| e.to_string())?;
     let runs = c.run_all(&mut Silent).map_err(|e| e.to_string())?;
     let wall = start.elapsed();
+    let cpu = cputime::self_cpu() - cpu0;
     let st = &runs[0].1;
     eprintln!(
         "  spinspice: {} unknowns, {} points, {} accepted / {} rejected steps, {} Newton \
-         iterations, {:.3} s",
+         iterations, {:.3} s wall, {cpu:.2} s CPU",
         c.unknowns(),
         st.points,
         st.accepted,
@@ -86,10 +93,10 @@ fn run_spinspice(text: &str, copies: usize) -> Result<(Duration, usize, usize), 
             .map(|s| spikes(&w.scale.values, &s.values))
             .unwrap_or(0)
     };
-    Ok((wall, count(0), count(copies - 1)))
+    Ok((wall, cpu, count(0), count(copies - 1)))
 }
 
-fn run_ngspice(path: &Path, dir: &Path, copies: usize) -> Option<(Duration, usize, usize)> {
+fn run_ngspice(path: &Path, dir: &Path, copies: usize) -> Option<(Duration, f64, usize, usize)> {
     // A copy with a control block that writes the first and last spike outputs.
     let text = std::fs::read_to_string(path).ok()?;
     let data = dir.join("ng_spikes.txt");
@@ -101,16 +108,15 @@ fn run_ngspice(path: &Path, dir: &Path, copies: usize) -> Option<(Duration, usiz
     );
     let ctl_path = dir.join("bench_neurons_ctl.cir");
     std::fs::write(&ctl_path, ctl).ok()?;
-    let start = Instant::now();
-    let status = Command::new("ngspice")
-        .arg("-b")
-        .arg(&ctl_path)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .ok()?;
-    let wall = start.elapsed();
-    let _ = status;
+    let (wall, cpu, _) = cputime::child_cpu(
+        "ngspice",
+        &[Path::new("-b"), &ctl_path],
+        Duration::from_secs(3600),
+    )?;
+    eprintln!(
+        "  ngspice: {:.3} s wall, {cpu:.2} s CPU",
+        wall.as_secs_f64()
+    );
     let rows: Vec<Vec<f64>> = std::fs::read_to_string(&data)
         .ok()?
         .lines()
@@ -124,7 +130,7 @@ fn run_ngspice(path: &Path, dir: &Path, copies: usize) -> Option<(Duration, usiz
     let t: Vec<f64> = rows.iter().map(|r| r[0]).collect();
     let a: Vec<f64> = rows.iter().map(|r| r[1]).collect();
     let b: Vec<f64> = rows.iter().map(|r| r[2]).collect();
-    Some((wall, spikes(&t, &a), spikes(&t, &b)))
+    Some((wall, cpu, spikes(&t, &a), spikes(&t, &b)))
 }
 
 fn main() {
@@ -152,12 +158,22 @@ fn main() {
     let path = dir.join("bench_neurons.cir");
     std::fs::write(&path, &text).expect("write netlist");
 
-    let mut ours = Vec::new();
+    let have_ng = !no_ng
+        && Command::new("ngspice")
+            .arg("-v")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok();
+    let (mut ours, mut ours_cpu) = (Vec::new(), Vec::new());
+    let (mut theirs, mut theirs_cpu) = (Vec::new(), Vec::new());
     let mut counts = (0, 0);
+    let mut ng_counts = (0, 0);
     for _ in 0..runs {
         match run_spinspice(&text, copies) {
-            Ok((d, a, b)) => {
+            Ok((d, cpu, a, b)) => {
                 ours.push(d);
+                ours_cpu.push(cpu);
                 counts = (a, b);
             }
             Err(e) => {
@@ -165,38 +181,41 @@ fn main() {
                 std::process::exit(2);
             }
         }
+        if have_ng {
+            if let Some((d, cpu, a, b)) = run_ngspice(&path, &dir, copies) {
+                theirs.push(d);
+                theirs_cpu.push(cpu);
+                ng_counts = (a, b);
+            }
+        }
     }
     let ours = median(ours);
+    let ours_cpu = median_f(ours_cpu);
     println!(
-        "neurons: {copies} copies, 200 ns; spinspice median {:.3} s over {runs} runs; \
-         spikes first/last neuron {}/{}",
+        "neurons: {copies} copies, 200 ns; spinspice median {:.3} s wall, {ours_cpu:.2} s CPU \
+         over {runs} runs; spikes first/last neuron {}/{}",
         ours.as_secs_f64(),
         counts.0,
         counts.1
     );
-    if no_ng {
+    if theirs.is_empty() {
+        println!("ngspice: not run");
         return;
     }
-    let mut theirs = Vec::new();
-    let mut ng_counts = (0, 0);
-    for _ in 0..runs {
-        match run_ngspice(&path, &dir, copies) {
-            Some((d, a, b)) => {
-                theirs.push(d);
-                ng_counts = (a, b);
-            }
-            None => {
-                println!("ngspice: not available");
-                return;
-            }
-        }
-    }
     let theirs = median(theirs);
+    let theirs_cpu = median_f(theirs_cpu);
     println!(
-        "ngspice -b median {:.3} s; spikes first/last neuron {}/{}; ratio spinspice/ngspice {:.2}",
+        "ngspice -b median {:.3} s wall, {theirs_cpu:.2} s CPU; spikes first/last neuron {}/{}; \
+         ratio spinspice/ngspice {:.2} (wall), {:.2} (CPU)",
         theirs.as_secs_f64(),
         ng_counts.0,
         ng_counts.1,
-        ours.as_secs_f64() / theirs.as_secs_f64()
+        ours.as_secs_f64() / theirs.as_secs_f64(),
+        ours_cpu / theirs_cpu
     );
+}
+
+fn median_f(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
 }

@@ -1,0 +1,63 @@
+//! CPU time of this process and of a child command, from `/proc` (Linux), for benchmarks
+//! on a shared machine: wall time counts the time other processes hold the cores, CPU time
+//! does not. Both are reported; CPU time is the steadier figure under load.
+
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+/// Clock ticks per second of `/proc/*/stat` (`sysconf(_SC_CLK_TCK)`, 100 on Linux).
+const TICKS: f64 = 100.0;
+
+/// Fields of a `/proc/<pid>/stat` line after the command name (which may hold spaces).
+fn stat_fields(text: &str) -> Vec<u64> {
+    let rest = text.rsplit_once(')').map(|(_, r)| r).unwrap_or("");
+    rest.split_whitespace()
+        .map(|w| w.parse().unwrap_or(0))
+        .collect()
+}
+
+/// User + system CPU seconds of this process so far (every thread).
+pub fn self_cpu() -> f64 {
+    let text = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    let f = stat_fields(&text);
+    // After the name: state is index 0, utime 11, stime 12 (fields 14 and 15 of proc(5)).
+    if f.len() > 12 {
+        (f[11] + f[12]) as f64 / TICKS
+    } else {
+        f64::NAN
+    }
+}
+
+/// Run `program args...` with its output discarded, through a shell that reports the CPU
+/// time of its waited-for children (`cutime + cstime`). Returns (wall, CPU seconds) and
+/// whether it succeeded; `None` when it could not be started or was killed at `timeout`.
+pub fn child_cpu(
+    program: &str,
+    args: &[&Path],
+    timeout: Duration,
+) -> Option<(Duration, f64, bool)> {
+    let quoted: Vec<String> = args
+        .iter()
+        .map(|a| format!("'{}'", a.display().to_string().replace('\'', "'\\''")))
+        .collect();
+    let script = format!(
+        "timeout {} {program} {} >/dev/null 2>&1; rc=$?; cat /proc/$$/stat; exit $rc",
+        timeout.as_secs().max(1),
+        quoted.join(" ")
+    );
+    let start = Instant::now();
+    let out = Command::new("sh").arg("-c").arg(script).output().ok()?;
+    let wall = start.elapsed();
+    if out.status.code() == Some(124) {
+        return None;
+    }
+    let f = stat_fields(&String::from_utf8_lossy(&out.stdout));
+    // cutime is field 16 of proc(5), index 13 here; cstime index 14.
+    let cpu = if f.len() > 14 {
+        (f[13] + f[14]) as f64 / TICKS
+    } else {
+        f64::NAN
+    };
+    Some((wall, cpu, out.status.success()))
+}
