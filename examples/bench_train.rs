@@ -6,6 +6,12 @@
 //! ```
 //! DATA_DIR defaults to `tests/data/mnist` (the committed subset); BATCHES to 5.
 //! Compare with `examples/bench_snntorch.py` (same models in snnTorch on CPU PyTorch).
+//! Each line also gives the median CPU seconds per batch (user + system, every thread),
+//! steadier than wall time on a shared machine.
+
+#[path = "common/cputime.rs"]
+#[allow(dead_code)]
+mod cputime;
 
 use burn::tensor::Device;
 use spinspice::neuron::data;
@@ -38,26 +44,32 @@ fn bench<N: SnnNet>(
     let bs = 128;
     let mut optim = Adam::default();
     let mut times = vec![];
+    let mut cpus = vec![];
     for i in 0..batches + 1 {
         let idx: Vec<usize> = (0..bs).map(|k| (i * bs + k) % split.len()).collect();
         let (px, labels) = batch_pixels(split, &idx);
         let t0 = Instant::now();
+        let c0 = cputime::self_cpu();
         let input = encode_batch(cfg.encoding, &px, bs, cfg.steps, i as u64, device);
         let out = model.forward(&input, cfg.steps);
         let l = loss(&cfg.arch, &out, one_hot(&labels, device));
         let grads = l.backward();
         model = optim.step(5e-4, model, &grads);
         let dt = t0.elapsed().as_secs_f64();
+        let dc = cputime::self_cpu() - c0;
         if i > 0 {
             times.push(dt);
+            cpus.push(dc);
         }
     }
     times.sort_by(f64::total_cmp);
+    cpus.sort_by(f64::total_cmp);
     let med = times[times.len() / 2];
     println!(
-        "{name:<28} median {:.3} s/batch of {bs} -> {:.1} images/s",
+        "{name:<28} median {:.3} s/batch of {bs} -> {:.1} images/s ({:.3} CPU s/batch)",
         med,
-        bs as f64 / med
+        bs as f64 / med,
+        cpus[cpus.len() / 2]
     );
 }
 
