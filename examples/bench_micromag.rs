@@ -159,8 +159,8 @@ fn main() {
         // The paper's 5-layer DW track as preset (Table I material, D 1 mJ/m^2, IEC, SOT
         // theta_SH -0.15), from its analytic Neel wall (the preset's relax stage is not
         // part of the timed 10 ns), 1 ns pulses of 1e11 A/m^2 every 2 ns.
-        let preset =
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("models/racetrack/dw_5layers.toml");
+        let preset = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("models/racetrack/dw_5layers.toml");
         let mut sim = spinspice::micromag::problem::Loaded::from_file(&preset)
             .and_then(|l| l.simulation())
             .expect("valid preset");
