@@ -46,20 +46,25 @@ fn track(layers: usize) -> Simulation {
     sim
 }
 
-/// Process CPU time (user + system) in seconds from /proc/self/stat (Linux; 10 ms ticks).
-/// On a shared machine the wall time depends on the load; the CPU time of a batch of
-/// evaluations does not (apart from rayon's spin-waiting with several threads).
+/// Process CPU time (s): the sum over this process's threads of the on-CPU time in
+/// /proc/self/task/*/schedstat (Linux, ns resolution). On a shared machine the wall time
+/// depends on the load; the CPU time of a batch of evaluations much less (apart from
+/// rayon's spin-waiting with several threads).
 fn cpu_secs() -> Option<f64> {
-    let s = std::fs::read_to_string("/proc/self/stat").ok()?;
-    let rest = &s[s.rfind(')')? + 2..];
-    let f: Vec<&str> = rest.split_whitespace().collect();
-    let ticks: f64 = f.get(11)?.parse::<f64>().ok()? + f.get(12)?.parse::<f64>().ok()?;
-    Some(ticks / 100.0)
+    let mut s = 0.0;
+    for e in std::fs::read_dir("/proc/self/task").ok()? {
+        let p = e.ok()?.path().join("schedstat");
+        if let Ok(t) = std::fs::read_to_string(p) {
+            s += t.split_whitespace().next()?.parse::<f64>().ok()?;
+        }
+    }
+    Some(s * 1e-9)
 }
 
-/// magnum.np's timings for `layers` (ns per cell: field eval, RKF45 trial step), from
+/// magnum.np's timings for `layers` (ns per cell: field eval wall, field eval CPU time of all
+/// threads, RKF45 trial step), from
 /// `examples/magnumnp_ref.py`; `None` when python3, torch or magnumnp is missing.
-fn magnumnp(layers: usize, threads: usize) -> Option<(f64, f64)> {
+fn magnumnp(layers: usize, threads: usize) -> Option<(f64, f64, f64)> {
     let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/magnumnp_ref.py");
     let out = std::process::Command::new("python3")
         .arg(script)
@@ -74,7 +79,11 @@ fn magnumnp(layers: usize, threads: usize) -> Option<(f64, f64)> {
     let text = String::from_utf8_lossy(&out.stdout);
     let line = text.lines().rev().find(|l| l.starts_with('{'))?;
     let v: serde_json::Value = serde_json::from_str(line).ok()?;
-    Some((v["field_ns"].as_f64()?, v["rk_step_ns"].as_f64()?))
+    Some((
+        v["field_ns"].as_f64()?,
+        v["field_cpu_ns"].as_f64()?,
+        v["rk_step_ns"].as_f64()?,
+    ))
 }
 
 fn median(mut v: Vec<f64>) -> f64 {
@@ -117,15 +126,15 @@ fn main() {
                 t.elapsed().as_secs_f64()
             })
             .collect();
-        // CPU time of a batch of 40 evaluations.
+        // CPU time of a batch of 100 evaluations.
         let c0 = cpu_secs();
         let w0 = Instant::now();
-        for _ in 0..40 {
+        for _ in 0..100 {
             sim.effective_field();
         }
-        let wall_batch = w0.elapsed().as_secs_f64() / 40.0 * 1e9 / cells;
+        let wall_batch = w0.elapsed().as_secs_f64() / 100.0 * 1e9 / cells;
         let cpu_batch = match (c0, cpu_secs()) {
-            (Some(a), Some(b)) => (b - a) / 40.0 * 1e9 / cells,
+            (Some(a), Some(b)) => (b - a) / 100.0 * 1e9 / cells,
             _ => f64::NAN,
         };
         println!(
@@ -140,10 +149,12 @@ fn main() {
         );
         let threads = rayon::current_num_threads();
         match (with_ref, with_ref.then(|| magnumnp(layers, threads)).flatten()) {
-            (_, Some((mf, ms))) => println!(
-                "256x64x{layers}: magnum.np 2.2 ({threads} threads, same problem): field eval {mf:.1} ns/cell, \
-                 RKF45 step {ms:.1} ns/cell -> spinspice faster by {:.1}x (field eval), {:.1}x (step)",
+            (_, Some((mf, mc, ms))) => println!(
+                "256x64x{layers}: magnum.np 2.2 ({threads} threads, same problem): field eval {mf:.1} ns/cell \
+                 (CPU {mc:.1}), RKF45 step {ms:.1} ns/cell -> spinspice faster by {:.1}x (field eval), \
+                 {:.1}x (field eval CPU time), {:.1}x (step)",
                 mf / e,
+                mc / cpu_batch,
                 ms / s
             ),
             (true, None) => println!(

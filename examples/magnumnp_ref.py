@@ -11,7 +11,8 @@ x = 150 nm). magnum.np's exchange term couples all z neighbours, whereas ours st
 boundaries; that changes the physics of the 5-slab stack, not the cost of an evaluation.
 
 Printed (median of several timed calls, float64, torch.set_num_threads(THREADS), default 2):
-  field eval: sum of the field terms' h(state)        (ns per cell)
+  field eval: sum of the field terms' h(state)        (ns per cell; field_cpu_ns: CPU time
+              of all threads per evaluation over a batch)
   rhs eval:   LLGSolver.dm, field plus LLG cross products (ns per cell)
   RKF45 step: one trial step of magnum.np's RKF45 (6 rhs evaluations) (ns per cell)
 as one JSON line per mesh on stdout, e.g. {"layers": 1, "field_ns": ..., ...}.
@@ -43,6 +44,15 @@ def median_time(f, reps):
         f()
         out.append(time.perf_counter() - t0)
     return statistics.median(out)
+
+
+def cpu_time(f, reps):
+    """Process CPU time (all threads) per call of f over a batch of `reps` calls (s): on a
+    loaded machine this depends much less on the load than the wall time."""
+    t0 = time.process_time()
+    for _ in range(reps):
+        f()
+    return (time.process_time() - t0) / reps
 
 
 def bench(layers):
@@ -103,6 +113,7 @@ def bench(layers):
         "threads": THREADS,
         "torch": torch.__version__,
         "field_ns": median_time(field, REPS) / cells * 1e9,
+        "field_cpu_ns": cpu_time(field, REPS) / cells * 1e9,
         "rhs_ns": median_time(rhs, REPS) / cells * 1e9,
         "rk_step_ns": median_time(rk_step, max(3, REPS // 3)) / cells * 1e9,
     }
