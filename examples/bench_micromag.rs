@@ -182,7 +182,7 @@ fn main() {
         for n in 1..=long_ns {
             sim.advance_to(n as f64 * 1e-9).expect("long run");
             println!(
-                "t = {:.1} ns, wall {:.1} s, <mz> = {:.4}, dw_x(layer 0) = {:.2} nm, steps {}",
+                "t = {:.1} ns, wall {:.1} s, <mz> = {:.4}, wall position in layer 0 = {:.2} nm from the left end, steps {}",
                 sim.time() * 1e9,
                 t0.elapsed().as_secs_f64(),
                 sim.average_m()[2],
