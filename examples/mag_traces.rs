@@ -5,7 +5,9 @@
 //!
 //! Run: `cargo run --release --example mag_traces [-- OUTDIR [TRACK[:FREQ] ...]]`
 //! Tracks: `ku_gradient`, `taper`, `uniform` (all derived from
-//! `models/racetrack/fast_default.toml`: 128 x 32 x 1 cells of 2 x 2 x 0.8 nm); FREQ is
+//! `models/racetrack/fast_default.toml`: 128 x 32 x 1 cells of 2 x 2 x 0.8 nm) and the
+//! skyrmion track `sk_ku_gradient` (`models/racetrack/sk_ku_gradient.toml`, same mesh; its
+//! CSV has the columns `time,current_density,sk_x,sk_y,sk_radius,mz`); FREQ is
 //! `500MHz` (4 pulses, 10 ns) or `333MHz` (3 pulses, 11 ns); without it, both.
 //! `TRACK:FREQ:NS` shortens the run to NS nanoseconds.
 
@@ -13,8 +15,10 @@ use std::path::{Path, PathBuf};
 
 use spinspice::micromag::problem::Loaded;
 
-fn variant(base: &str, track: &str) -> String {
+fn variant(base: &str, sk_base: &str, track: &str) -> String {
     match track {
+        // The skyrmion track with a restoring force (its own preset).
+        "sk_ku_gradient" => sk_base.to_string(),
         "ku_gradient" => base.to_string(),
         // Without a gradient the wall has no preferred position: relaxing to 1e-6 T takes
         // very long (the wall creeps), so stop at 1 mT, far below the SOT field (~8 mT).
@@ -46,6 +50,8 @@ fn main() {
     std::fs::create_dir_all(&out_dir).expect("create the output directory");
     let base = std::fs::read_to_string(root.join("models/racetrack/fast_default.toml"))
         .expect("read the preset");
+    let sk_base = std::fs::read_to_string(root.join("models/racetrack/sk_ku_gradient.toml"))
+        .expect("read the skyrmion preset");
     for item in &tracks {
         // TRACK[:FREQ[:NS]]: NS overrides the simulated time (ns); the pulse count follows.
         let parts: Vec<&str> = item.split(':').collect();
@@ -59,7 +65,7 @@ fn main() {
             }
             let duration = ns.map_or(duration, |n| n * 1e-9);
             let count = ns.map_or(count, |n| ((n * 1e-9 / period).ceil() as usize).min(count));
-            let src = variant(&base, track)
+            let src = variant(&base, &sk_base, track)
                 .replace("period = 2e-09", &format!("period = {period:e}"))
                 .replace("count = 5", &format!("count = {count}"))
                 .replace("duration = 1e-08", &format!("duration = {duration:e}"))
@@ -78,11 +84,28 @@ fn main() {
                 .expect("run");
             let t = r.column("t").unwrap();
             let j = r.column("J").unwrap();
-            let x = r.column("dw_x").unwrap();
             let mz = r.column("mz").unwrap();
-            let mut s = String::from("time,current_density,dw_x,mz\n");
-            for k in 0..t.len() {
-                s.push_str(&format!("{:e},{:e},{:e},{:e}\n", t[k], j[k], x[k], mz[k]));
+            let mut s = String::new();
+            if track.starts_with("sk_") {
+                // Skyrmion: centre and radius.
+                let (x, y, rad) = (
+                    r.column("sk_x").unwrap(),
+                    r.column("sk_y").unwrap(),
+                    r.column("sk_radius").unwrap(),
+                );
+                s.push_str("time,current_density,sk_x,sk_y,sk_radius,mz\n");
+                for k in 0..t.len() {
+                    s.push_str(&format!(
+                        "{:e},{:e},{:e},{:e},{:e},{:e}\n",
+                        t[k], j[k], x[k], y[k], rad[k], mz[k]
+                    ));
+                }
+            } else {
+                let x = r.column("dw_x").unwrap();
+                s.push_str("time,current_density,dw_x,mz\n");
+                for k in 0..t.len() {
+                    s.push_str(&format!("{:e},{:e},{:e},{:e}\n", t[k], j[k], x[k], mz[k]));
+                }
             }
             let path = out_dir.join(format!("{track}_{freq}.csv"));
             let tmp = path.with_extension("csv.tmp");

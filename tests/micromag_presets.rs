@@ -26,5 +26,5 @@ fn every_preset_loads() {
             }
         }
     }
-    assert_eq!(n, 19, "3 standard problems + 16 racetrack presets");
+    assert_eq!(n, 20, "3 standard problems + 17 racetrack presets");
 }

@@ -1,8 +1,8 @@
 //! The [`Simulation`]: system, magnetisation, time, field terms, torques and stepper.
 
 use super::field::{
-    self, Anisotropy, Demag, DemagMode, Exchange, FieldTerm, InterfacialDmi, Interlayer, Thermal,
-    Zeeman,
+    Anisotropy, Demag, DemagMode, Exchange, FieldTerm, InterfacialDmi, Interlayer, LocalFields,
+    LocalTerms, Thermal, Zeeman,
 };
 use super::observe;
 use super::stack::System;
@@ -155,6 +155,10 @@ pub struct Equation {
     pub torques: Vec<Box<dyn Torque>>,
     /// The current density.
     pub drive: CurrentDrive,
+    /// The built-in local terms fused into one pass (see [`LocalFields`]); `fused[i]` marks
+    /// the entries of `terms` it covers (they are kept for their energies).
+    local: LocalFields,
+    fused: Vec<bool>,
     h: Vec<V3>,
     tau: Vec<V3>,
     evals: u64,
@@ -164,8 +168,7 @@ impl Equation {
     /// Compute the effective field (A/m) including the thermal field into the internal
     /// buffer ([`Self::h`]).
     pub fn field(&mut self, m: &[V3], t: f64) {
-        field::effective_field(&mut self.terms, &self.sys, m, t, &mut self.h);
-        self.zeeman.add_field(&self.sys, m, t, &mut self.h);
+        self.deterministic_field(m, t);
         if let Some(th) = &mut self.thermal {
             th.add_field(&self.sys, m, t, &mut self.h);
         }
@@ -174,9 +177,18 @@ impl Equation {
 
     /// The effective field without the thermal noise.
     pub fn field_without_noise(&mut self, m: &[V3], t: f64) {
-        field::effective_field(&mut self.terms, &self.sys, m, t, &mut self.h);
-        self.zeeman.add_field(&self.sys, m, t, &mut self.h);
+        self.deterministic_field(m, t);
         self.evals += 1;
+    }
+
+    fn deterministic_field(&mut self, m: &[V3], t: f64) {
+        // The fused local terms and the applied field write `h`; the others add to it.
+        self.local.write(&self.sys, &self.zeeman, m, t, &mut self.h);
+        for (i, term) in self.terms.iter_mut().enumerate() {
+            if !self.fused.get(i).copied().unwrap_or(false) {
+                term.add_field(&self.sys, m, t, &mut self.h);
+            }
+        }
     }
 
     /// The last computed field.
@@ -189,15 +201,18 @@ impl Equation {
         self.field(m, t);
         let j = self.drive.at(t);
         let with_tau = !self.torques.is_empty() && j != [0.0; 3];
-        if with_tau {
+        if !with_tau {
+            llg::rhs(&self.sys, m, &self.h, &[], out);
+        } else if let (1, Some(sot)) = (self.torques.len(), self.torques[0].as_spin_orbit()) {
+            // The common case (spin-orbit torque only): torque and LLG in one pass.
+            llg::rhs_sot(&self.sys, m, &self.h, sot, j, out);
+        } else {
             use rayon::prelude::*;
             self.tau.par_iter_mut().for_each(|v| *v = [0.0; 3]);
             for tq in &self.torques {
                 tq.add_torque(&self.sys, m, j, &mut self.tau);
             }
             llg::rhs(&self.sys, m, &self.h, &self.tau, out);
-        } else {
-            llg::rhs(&self.sys, m, &self.h, &[], out);
         }
     }
 }
@@ -235,21 +250,33 @@ impl Simulation {
     pub fn new(sys: System, effects: Effects) -> Result<Self> {
         let n = sys.mesh.len();
         let mut terms: Vec<Box<dyn FieldTerm>> = Vec::new();
+        let mut fused = Vec::new();
+        let mut lt = LocalTerms::default();
         if effects.exchange && sys.aex.iter().any(|a| *a != 0.0) {
             terms.push(Box::new(Exchange));
+            fused.push(true);
+            lt.exchange = true;
         }
         if effects.anisotropy && sys.ku1.iter().any(|a| *a != 0.0) {
             terms.push(Box::new(Anisotropy));
+            fused.push(true);
+            lt.anisotropy = true;
         }
         if effects.dmi && sys.dind.iter().any(|a| *a != 0.0) {
             terms.push(Box::new(InterfacialDmi));
+            fused.push(true);
+            lt.dmi = true;
         }
         if effects.demag != DemagMode::Off {
             terms.push(Box::new(Demag::new(&sys, effects.demag)?));
+            fused.push(false);
         }
         if effects.interlayer && sys.rkky.iter().any(|a| *a != 0.0) {
             terms.push(Box::new(Interlayer));
+            fused.push(true);
+            lt.interlayer = true;
         }
+        let local = LocalFields::new(&sys, lt);
         let mut torques: Vec<Box<dyn Torque>> = Vec::new();
         if effects.sot {
             if let Some(s) = SpinOrbit::new(&sys) {
@@ -279,6 +306,8 @@ impl Simulation {
                 thermal: None,
                 torques,
                 drive: CurrentDrive::None,
+                local,
+                fused,
                 h: vec![[0.0; 3]; n],
                 tau: vec![[0.0; 3]; n],
                 evals: 0,

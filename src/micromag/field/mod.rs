@@ -12,6 +12,7 @@ pub mod demag;
 pub mod dmi;
 pub mod exchange;
 pub mod interlayer;
+pub mod local;
 pub mod thermal;
 pub mod zeeman;
 
@@ -20,6 +21,7 @@ pub use demag::{Demag, DemagMode};
 pub use dmi::InterfacialDmi;
 pub use exchange::Exchange;
 pub use interlayer::Interlayer;
+pub use local::{LocalFields, LocalTerms};
 pub use thermal::Thermal;
 pub use zeeman::Zeeman;
 

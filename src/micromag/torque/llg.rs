@@ -4,6 +4,7 @@ use super::super::field::PAR_MIN;
 use super::super::stack::System;
 use super::super::vec3::{cross, V3};
 use super::super::{GAMMA_LL, MU0};
+use super::SpinOrbit;
 use rayon::prelude::*;
 
 /// `out = (T + alpha m x T) / (1 + alpha^2)` with `T = -gamma mu0 m x H + tau` (1/s), the
@@ -25,6 +26,35 @@ pub fn rhs(sys: &System, m: &[V3], h: &[V3], tau: &[V3], out: &mut [V3]) {
             if let Some(tc) = tau.get(c) {
                 t = [t[0] + tc[0], t[1] + tc[1], t[2] + tc[2]];
             }
+            let a = sys.alpha[c];
+            let mt = cross(mc, t);
+            let s = 1.0 / (1.0 + a * a);
+            *o = [
+                s * (t[0] + a * mt[0]),
+                s * (t[1] + a * mt[1]),
+                s * (t[2] + a * mt[2]),
+            ];
+        });
+}
+
+/// [`rhs`] with the spin-orbit torque for current density `j` computed in the same pass
+/// (no torque buffer).
+pub fn rhs_sot(sys: &System, m: &[V3], h: &[V3], sot: &SpinOrbit, j: V3, out: &mut [V3]) {
+    let g = GAMMA_LL * MU0;
+    // z x j = (-jy, jx, 0)
+    let zj = [-j[1], j[0]];
+    out.par_iter_mut()
+        .enumerate()
+        .with_min_len(PAR_MIN)
+        .for_each(|(c, o)| {
+            if sys.ms[c] == 0.0 {
+                *o = [0.0; 3];
+                return;
+            }
+            let mc = m[c];
+            let mh = cross(mc, h[c]);
+            let tc = sot.torque_at(c, mc, zj);
+            let t = [-g * mh[0] + tc[0], -g * mh[1] + tc[1], -g * mh[2] + tc[2]];
             let a = sys.alpha[c];
             let mt = cross(mc, t);
             let s = 1.0 / (1.0 + a * a);

@@ -25,4 +25,9 @@ pub trait Torque: Send + Sync {
     /// Add the Gilbert-form torque (1/s) for magnetisation `m` and current density `j` to
     /// `tau`.
     fn add_torque(&self, sys: &System, m: &[V3], j: V3, tau: &mut [V3]);
+    /// This torque as a [`SpinOrbit`], if it is one (the LLG right-hand side then fuses it
+    /// into its own pass).
+    fn as_spin_orbit(&self) -> Option<&SpinOrbit> {
+        None
+    }
 }

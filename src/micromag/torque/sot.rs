@@ -49,6 +49,26 @@ impl SpinOrbit {
     }
 }
 
+impl SpinOrbit {
+    /// The Gilbert-form torque on cell `c` with magnetisation `m` for `z x j` = `zj`.
+    #[inline(always)]
+    pub(crate) fn torque_at(&self, c: usize, m: V3, zj: [f64; 2]) -> V3 {
+        let k = self.coef[c];
+        if k == 0.0 {
+            return [0.0; 3];
+        }
+        let bp = [k * zj[0], k * zj[1], 0.0];
+        let mp = cross(m, bp);
+        let mmp = cross(m, mp);
+        let r = self.ratio[c];
+        [
+            -(mmp[0] + r * mp[0]),
+            -(mmp[1] + r * mp[1]),
+            -(mmp[2] + r * mp[2]),
+        ]
+    }
+}
+
 impl Torque for SpinOrbit {
     fn name(&self) -> &'static str {
         "sot"
@@ -58,6 +78,9 @@ impl Torque for SpinOrbit {
             "Thiaville et al., EPL 100, 57002 (2012)",
             "Liu et al., Science 336, 555 (2012)",
         ]
+    }
+    fn as_spin_orbit(&self) -> Option<&SpinOrbit> {
+        Some(self)
     }
     fn add_torque(&self, _sys: &System, m: &[V3], j: V3, tau: &mut [V3]) {
         // z x j = (-jy, jx, 0)

@@ -8,11 +8,15 @@
 //! have real transforms, `Nxz, Nyz` (odd in one in-plane direction) purely imaginary ones,
 //! and a slab offset `-dz` reuses the `+dz` kernel (`Nxz, Nyz` odd in z), so six real numbers
 //! per k-point and non-negative offset are stored. The FFT normalisation and the minus sign
-//! of `H = -N M` are folded into the kernel.
+//! of `H = -N M` are folded into the kernel. The convolution streams over memory in three
+//! passes (rows, column blocks, rows; see `conv.rs`); the y transforms and the k-space
+//! product of a block of columns happen while the block is in cache, and only the `ny`
+//! non-zero inputs are gathered and the `ny` needed outputs scattered.
 //!
 //! [`DemagMode::ThinFilm`] is an explicit opt-in local approximation `H = -Ms m_z z`
 //! (infinite film), not used unless asked for.
 
+mod conv;
 pub mod newell;
 
 use super::{FieldTerm, System, V3};
@@ -45,7 +49,6 @@ struct Scratch {
     row_r: Vec<f64>,
     row_c: Vec<C64>,
     r2c: Vec<C64>,
-    c2r: Vec<C64>,
     col: Vec<C64>,
 }
 
@@ -60,23 +63,21 @@ pub struct Demag {
     /// Magnetic slabs (z indices).
     slabs: Vec<usize>,
     n_off: usize,
-    /// k-space kernel, `[(q * n_off + o) * 6 + component]`, q = kx * py + ky.
+    /// k-space kernel, `[(o * 6 + component) * nq + q]`, q = kx * py + ky.
     kern: Vec<f64>,
     fwd: Arc<dyn RealToComplex<f64>>,
     inv: Arc<dyn ComplexToReal<f64>>,
     fft_y: Arc<dyn Fft<f64>>,
     ifft_y: Arc<dyn Fft<f64>>,
-    /// Transformed magnetisation, `[(slab * 3 + comp) * nq + q]`.
-    mk: Vec<C64>,
-    /// Transformed field, same layout.
-    hk: Vec<C64>,
-    /// Real-space field per (slab, component), `[(slab * 3 + comp) * nx * ny + cell]`.
-    hr: Vec<f64>,
+    /// Row spectra of M (after pass 1) and of H (after pass 2),
+    /// `[((slab * ny + y) * 3 + comp) * nkx + kx]`.
+    xk: Vec<C64>,
+    /// kx columns per task of the column pass.
+    block: usize,
     /// Slab number of each z index (usize::MAX: not magnetic).
     slab_of: Vec<usize>,
     /// For each (slab, slab) pair: kernel offset `6 * offset index` and z sign.
     pairs: Vec<(usize, f64)>,
-    scratch: Vec<Scratch>,
 }
 
 impl std::fmt::Debug for Demag {
@@ -92,19 +93,6 @@ impl std::fmt::Debug for Demag {
     }
 }
 
-#[derive(Clone, Copy)]
-struct SyncPtr(*mut C64);
-// SAFETY: used only to write disjoint k-point ranges from parallel tasks (see `convolve`).
-unsafe impl Send for SyncPtr {}
-unsafe impl Sync for SyncPtr {}
-
-impl SyncPtr {
-    /// The pointer (a method, so that closures capture the whole `Sync` wrapper).
-    fn get(&self) -> *mut C64 {
-        self.0
-    }
-}
-
 impl Demag {
     /// Build the kernel and FFT plans for `sys`'s mesh and magnetic slabs.
     pub fn new(sys: &System, mode: DemagMode) -> Result<Self> {
@@ -112,7 +100,6 @@ impl Demag {
         let px = if nx > 1 { 2 * nx } else { 1 };
         let py = if ny > 1 { 2 * ny } else { 1 };
         let nkx = px / 2 + 1;
-        let nq = nkx * py;
         let plane = nx * ny;
         let slabs: Vec<usize> = (0..nz)
             .filter(|k| sys.ms[k * plane..(k + 1) * plane].iter().any(|v| *v > 0.0))
@@ -153,18 +140,9 @@ impl Demag {
         let fft_y = cp.plan_fft_forward(py);
         let ifft_y = cp.plan_fft_inverse(py);
         let ns = slabs.len();
-        let mk_scratch = || Scratch {
-            row_r: vec![0.0; px],
-            row_c: vec![C64::default(); nkx],
-            r2c: fwd.make_scratch_vec(),
-            c2r: inv.make_scratch_vec(),
-            col: vec![
-                C64::default();
-                fft_y
-                    .get_inplace_scratch_len()
-                    .max(ifft_y.get_inplace_scratch_len())
-            ],
-        };
+        let full = mode == DemagMode::Full;
+        // About 24-48 columns per task: a block's columns (and their field) stay in L2.
+        let block = (32 / (3 * ns.max(1))).clamp(2, 16).min(nkx);
         let mut d = Demag {
             mode,
             nx,
@@ -174,36 +152,11 @@ impl Demag {
             nkx,
             n_off,
             kern: Vec::new(),
-            mk: vec![
-                C64::default();
-                if mode == DemagMode::Full {
-                    3 * ns * nq
-                } else {
-                    0
-                }
-            ],
-            hk: vec![
-                C64::default();
-                if mode == DemagMode::Full {
-                    3 * ns * nq
-                } else {
-                    0
-                }
-            ],
-            hr: vec![
-                0.0;
-                if mode == DemagMode::Full {
-                    3 * ns * plane
-                } else {
-                    0
-                }
-            ],
+            xk: vec![C64::default(); if full { 3 * ns * ny * nkx } else { 0 }],
+            block,
             pairs,
             slab_of: (0..nz)
                 .map(|k| slabs.iter().position(|v| *v == k).unwrap_or(usize::MAX))
-                .collect(),
-            scratch: (0..if mode == DemagMode::Full { 3 * ns } else { 0 })
-                .map(|_| mk_scratch())
                 .collect(),
             slabs,
             fwd,
@@ -248,7 +201,6 @@ impl Demag {
             row_r: vec![0.0; px],
             row_c: vec![C64::default(); nkx],
             r2c: self.fwd.make_scratch_vec(),
-            c2r: self.inv.make_scratch_vec(),
             col: vec![C64::default(); self.fft_y.get_inplace_scratch_len()],
         };
         let mut buf = vec![C64::default(); nq];
@@ -289,127 +241,12 @@ impl Demag {
                 )?;
                 for q in 0..nq {
                     let v = if comp < 4 { buf[q].re } else { buf[q].im };
-                    kern[(q * self.n_off + oi) * 6 + comp] = -v * norm;
+                    kern[(oi * 6 + comp) * nq + q] = -v * norm;
                 }
             }
         }
         self.kern = kern;
         Ok(())
-    }
-
-    fn convolve(&mut self, sys: &System, m: &[V3], h: &mut [V3]) {
-        let (nx, ny, px, py, nkx) = (self.nx, self.ny, self.px, self.py, self.nkx);
-        let nq = nkx * py;
-        let plane = nx * ny;
-        let slabs = &self.slabs;
-        let (fwd, fft_y) = (&self.fwd, &self.fft_y);
-        // Forward transforms, one task per (slab, component).
-        self.mk
-            .par_chunks_mut(nq)
-            .zip(self.scratch.par_iter_mut())
-            .enumerate()
-            .for_each(|(task, (out, sc))| {
-                let k = slabs[task / 3];
-                let comp = task % 3;
-                let base = k * plane;
-                for y in 0..ny {
-                    for x in 0..nx {
-                        let c = base + y * nx + x;
-                        sc.row_r[x] = sys.ms[c] * m[c][comp];
-                    }
-                    sc.row_r[nx..].iter_mut().for_each(|v| *v = 0.0);
-                    // Lengths match by construction; an error is impossible.
-                    let _ = fwd.process_with_scratch(&mut sc.row_r, &mut sc.row_c, &mut sc.r2c);
-                    for kx in 0..nkx {
-                        out[kx * py + y] = sc.row_c[kx];
-                    }
-                }
-                for kx in 0..nkx {
-                    out[kx * py + ny..kx * py + py]
-                        .iter_mut()
-                        .for_each(|v| *v = C64::default());
-                }
-                fft_y.process_with_scratch(out, &mut sc.col);
-            });
-        // k-space product, parallel over k-point ranges.
-        let ns = slabs.len();
-        let n_off = self.n_off;
-        let (kern, mk, pairs) = (&self.kern, &self.mk, &self.pairs);
-        let hp = SyncPtr(self.hk.as_mut_ptr());
-        let chunk = 1024;
-        (0..nq.div_ceil(chunk)).into_par_iter().for_each(|ch| {
-            let mut ml = [[C64::default(); 3]; MAX_LOCAL];
-            for q in ch * chunk..((ch + 1) * chunk).min(nq) {
-                let kq = &kern[q * n_off * 6..(q + 1) * n_off * 6];
-                // Gather the slabs' M (and i M for the imaginary xz, yz kernels).
-                for (s2, v) in ml.iter_mut().enumerate().take(ns) {
-                    *v = [
-                        mk[(s2 * 3) * nq + q],
-                        mk[(s2 * 3 + 1) * nq + q],
-                        mk[(s2 * 3 + 2) * nq + q],
-                    ];
-                }
-                for s in 0..ns {
-                    let mut acc = [C64::default(); 3];
-                    for (s2, m) in ml.iter().enumerate().take(ns) {
-                        let (o, zs) = pairs[s * ns + s2];
-                        let kk = &kq[o..o + 6];
-                        let [mx, my, mz] = *m;
-                        // i * v = (-v.im, v.re)
-                        let ixz = zs * kk[4];
-                        let iyz = zs * kk[5];
-                        let imz = C64::new(-mz.im, mz.re);
-                        acc[0] += mx * kk[0] + my * kk[3] + imz * ixz;
-                        acc[1] += mx * kk[3] + my * kk[1] + imz * iyz;
-                        acc[2] += C64::new(-mx.im, mx.re) * ixz
-                            + C64::new(-my.im, my.re) * iyz
-                            + mz * kk[2];
-                    }
-                    for (comp, a) in acc.iter().enumerate() {
-                        // SAFETY: index (s * 3 + comp) * nq + q < 3 * ns * nq = hk.len(), and
-                        // each q belongs to exactly one task, so writes never alias.
-                        unsafe { *hp.get().add((s * 3 + comp) * nq + q) = *a };
-                    }
-                }
-            }
-        });
-        // Inverse transforms, one task per (slab, component), into `hr`.
-        let (inv, ifft_y) = (&self.inv, &self.ifft_y);
-        self.hk
-            .par_chunks_mut(nq)
-            .zip(self.scratch.par_iter_mut())
-            .zip(self.hr.par_chunks_mut(plane))
-            .for_each(|((buf, sc), hr)| {
-                ifft_y.process_with_scratch(buf, &mut sc.col);
-                for y in 0..ny {
-                    for kx in 0..nkx {
-                        sc.row_c[kx] = buf[kx * py + y];
-                    }
-                    sc.row_c[0].im = 0.0;
-                    if px % 2 == 0 {
-                        sc.row_c[nkx - 1].im = 0.0;
-                    }
-                    // Lengths match and the edge imaginary parts are zeroed: cannot fail.
-                    let _ = inv.process_with_scratch(&mut sc.row_c, &mut sc.row_r, &mut sc.c2r);
-                    hr[y * nx..(y + 1) * nx].copy_from_slice(&sc.row_r[..nx]);
-                }
-            });
-        // Add to h on magnetic cells.
-        let (hr, slab_of, ms) = (&self.hr, &self.slab_of, &sys.ms);
-        h.par_chunks_mut(plane).enumerate().for_each(|(k, hslab)| {
-            let s = slab_of[k];
-            if s == usize::MAX {
-                return;
-            }
-            for comp in 0..3 {
-                let src = &hr[(s * 3 + comp) * plane..(s * 3 + comp + 1) * plane];
-                for (c, hc) in hslab.iter_mut().enumerate() {
-                    if ms[k * plane + c] > 0.0 {
-                        hc[comp] += src[c];
-                    }
-                }
-            }
-        });
     }
 }
 

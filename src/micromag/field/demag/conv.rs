@@ -1,0 +1,291 @@
+//! The demag convolution proper, in three passes that each stream over memory once:
+//!
+//! 1. rows: for every magnetic slab and row `y`, the real-to-complex FFT along x of the three
+//!    components of `M = Ms m` (zero-padded to `px`), written row-major into `xk`
+//!    (`[((slab * ny + y) * 3 + comp) * nkx + kx]`), so no transpose is needed;
+//! 2. columns: for a block of `kx` columns at a time, gather the `ny` non-zero entries of
+//!    every (slab, component) column, FFT along y (padded to `py`), multiply by the k-space
+//!    kernel (summing over slab pairs), inverse FFT along y and scatter the first `ny`
+//!    entries (the only ones the field needs) back in place. A block's columns stay in
+//!    cache from the gather to the scatter;
+//! 3. rows again: the complex-to-real inverse FFT along x of each row, added into `h` on
+//!    magnetic cells (only the first `nx` outputs are kept).
+//!
+//! Scratch buffers are thread-local and grow only on the first evaluations, so evaluating
+//! the field allocates nothing in steady state.
+
+use super::{Demag, C64};
+use crate::micromag::stack::System;
+use crate::micromag::vec3::V3;
+use rayon::prelude::*;
+use std::cell::RefCell;
+
+thread_local! {
+    /// Per-thread scratch: real and complex work space.
+    static SCRATCH: RefCell<(Vec<f64>, Vec<C64>)> = const { RefCell::new((Vec::new(), Vec::new())) };
+}
+
+/// Run `f` with `nr` reals and `nc` complexes of this thread's scratch space. `f` must not
+/// call into rayon (it would be re-entered on this thread by a stolen task).
+fn with_scratch<R>(nr: usize, nc: usize, f: impl FnOnce(&mut [f64], &mut [C64]) -> R) -> R {
+    SCRATCH.with(|s| {
+        let mut s = s.borrow_mut();
+        let (r, c) = &mut *s;
+        if r.len() < nr {
+            r.resize(nr, 0.0);
+        }
+        if c.len() < nc {
+            c.resize(nc, C64::default());
+        }
+        f(&mut r[..nr], &mut c[..nc])
+    })
+}
+
+#[derive(Clone, Copy)]
+struct SyncPtr(*mut C64);
+// SAFETY: used only to read and write disjoint column blocks of `xk` from parallel tasks
+// (see pass 2 of `convolve`).
+unsafe impl Send for SyncPtr {}
+unsafe impl Sync for SyncPtr {}
+
+impl SyncPtr {
+    /// The pointer (a method, so that closures capture the whole `Sync` wrapper).
+    fn get(&self) -> *mut C64 {
+        self.0
+    }
+}
+
+impl Demag {
+    /// Add the demagnetising field of `m` to `h`.
+    pub(super) fn convolve(&mut self, sys: &System, m: &[V3], h: &mut [V3]) {
+        let (nx, ny, px, py, nkx) = (self.nx, self.ny, self.px, self.py, self.nkx);
+        let ns = self.slabs.len();
+        let plane = nx * ny;
+        let (slabs, ms) = (&self.slabs, &sys.ms);
+
+        // Pass 1: forward FFT along x, one task per (slab, row).
+        let fwd = &self.fwd;
+        let r2c_len = fwd.get_scratch_len();
+        self.xk
+            .par_chunks_mut(3 * nkx)
+            .enumerate()
+            .with_min_len(4)
+            .for_each(|(r, out)| {
+                let base = slabs[r / ny] * plane + (r % ny) * nx;
+                with_scratch(px, r2c_len, |row, sc| {
+                    for (comp, o) in out.chunks_exact_mut(nkx).enumerate() {
+                        for x in 0..nx {
+                            row[x] = ms[base + x] * m[base + x][comp];
+                        }
+                        row[nx..].iter_mut().for_each(|v| *v = 0.0);
+                        // Lengths match by construction: this cannot fail.
+                        let _ = fwd.process_with_scratch(row, o, sc);
+                    }
+                });
+            });
+
+        // Pass 2: columns, a block of `bw` kx values per task.
+        let bw = self.block;
+        let ncol = 3 * ns * bw;
+        let (fft_y, ifft_y) = (&self.fft_y, &self.ifft_y);
+        let fft_len = fft_y
+            .get_inplace_scratch_len()
+            .max(ifft_y.get_inplace_scratch_len());
+        let (kern, pairs) = (&self.kern, &self.pairs);
+        let nq = nkx * py;
+        let xp = SyncPtr(self.xk.as_mut_ptr());
+        (0..nkx.div_ceil(bw)).into_par_iter().for_each(|blk| {
+            let k0 = blk * bw;
+            let w = bw.min(nkx - k0);
+            with_scratch(0, 2 * ncol * py + fft_len, |_, sc| {
+                let (cols, rest) = sc.split_at_mut(ncol * py);
+                let (hcols, fsc) = rest.split_at_mut(ncol * py);
+                let col = |s: usize, comp: usize, b: usize| ((s * 3 + comp) * w + b) * py;
+                for s in 0..ns {
+                    for comp in 0..3 {
+                        for y in 0..ny {
+                            let src = ((s * ny + y) * 3 + comp) * nkx + k0;
+                            for b in 0..w {
+                                // SAFETY: src + b < xk.len(); columns k0..k0 + w belong to
+                                // this task only, so no other task writes them.
+                                cols[col(s, comp, b) + y] = unsafe { xp.get().add(src + b).read() };
+                            }
+                        }
+                        for b in 0..w {
+                            let c0 = col(s, comp, b);
+                            cols[c0 + ny..c0 + py]
+                                .iter_mut()
+                                .for_each(|v| *v = C64::default());
+                        }
+                    }
+                }
+                let used = 3 * ns * w * py;
+                fft_y.process_with_scratch(&mut cols[..used], fsc);
+                for b in 0..w {
+                    let q0 = (k0 + b) * py;
+                    for s in 0..ns {
+                        let [hx, hy, hz] =
+                            three(hcols, col(s, 0, b), col(s, 1, b), col(s, 2, b), py);
+                        let mut first = true;
+                        for s2 in 0..ns {
+                            let (o, zs) = pairs[s * ns + s2];
+                            let k = |comp: usize| {
+                                &kern[(o + comp) * nq + q0..(o + comp) * nq + q0 + py]
+                            };
+                            let mx = &cols[col(s2, 0, b)..col(s2, 0, b) + py];
+                            let my = &cols[col(s2, 1, b)..col(s2, 1, b) + py];
+                            let mz = &cols[col(s2, 2, b)..col(s2, 2, b) + py];
+                            product(
+                                [k(0), k(1), k(2), k(3), k(4), k(5)],
+                                zs,
+                                [mx, my, mz],
+                                [&mut *hx, &mut *hy, &mut *hz],
+                                first,
+                                o != 0,
+                            );
+                            first = false;
+                        }
+                    }
+                }
+                ifft_y.process_with_scratch(&mut hcols[..used], fsc);
+                for s in 0..ns {
+                    for comp in 0..3 {
+                        for y in 0..ny {
+                            let dst = ((s * ny + y) * 3 + comp) * nkx + k0;
+                            for b in 0..w {
+                                // SAFETY: as for the gather above.
+                                unsafe { xp.get().add(dst + b).write(hcols[col(s, comp, b) + y]) };
+                            }
+                        }
+                    }
+                }
+            });
+        });
+
+        // Pass 3: inverse FFT along x, one task per row of `h`.
+        let (inv, slab_of, xk) = (&self.inv, &self.slab_of, &self.xk);
+        let c2r_len = inv.get_scratch_len();
+        h.par_chunks_mut(nx)
+            .enumerate()
+            .with_min_len(4)
+            .for_each(|(r, hrow)| {
+                let (k, y) = (r / ny, r % ny);
+                let s = slab_of[k];
+                if s == usize::MAX {
+                    return;
+                }
+                let base = k * plane + y * nx;
+                with_scratch(px, nkx + c2r_len, |row, sc| {
+                    let (spec, csc) = sc.split_at_mut(nkx);
+                    for comp in 0..3 {
+                        let src = ((s * ny + y) * 3 + comp) * nkx;
+                        spec.copy_from_slice(&xk[src..src + nkx]);
+                        spec[0].im = 0.0;
+                        if px % 2 == 0 {
+                            spec[nkx - 1].im = 0.0;
+                        }
+                        // Lengths match and the edge imaginary parts are zeroed: cannot fail.
+                        let _ = inv.process_with_scratch(spec, row, csc);
+                        for (x, hc) in hrow.iter_mut().enumerate() {
+                            if ms[base + x] > 0.0 {
+                                hc[comp] += row[x];
+                            }
+                        }
+                    }
+                });
+            });
+    }
+}
+
+/// Three disjoint mutable `len`-long windows of `v` starting at `a < b < c`.
+fn three(v: &mut [C64], a: usize, b: usize, c: usize, len: usize) -> [&mut [C64]; 3] {
+    let (_, r) = v.split_at_mut(a);
+    let (x, r) = r.split_at_mut(b - a);
+    let (y, r) = r.split_at_mut(c - b);
+    [&mut x[..len], &mut y[..len], &mut r[..len]]
+}
+
+/// `H += N M` (or `H = N M` when `set`) along one column of k-points, for one slab pair.
+/// The six kernel rows are `Nxx, Nyy, Nzz, Nxy` (real transforms) and `Nxz, Nyz` (imaginary
+/// transforms, stored as their imaginary parts); `zs` is the z sign of the pair (the
+/// xz and yz components are odd in z, hence zero within a slab: `odd` false skips them).
+/// Uses AVX2 and FMA when the CPU has them (the crate is built for baseline x86-64).
+fn product(k: [&[f64]; 6], zs: f64, m: [&[C64]; 3], h: [&mut [C64]; 3], set: bool, odd: bool) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma")
+        {
+            // SAFETY: the features were just detected.
+            unsafe {
+                match (set, odd) {
+                    (true, true) => product_avx::<true, true>(k, zs, m, h),
+                    (true, false) => product_avx::<true, false>(k, zs, m, h),
+                    (false, true) => product_avx::<false, true>(k, zs, m, h),
+                    (false, false) => product_avx::<false, false>(k, zs, m, h),
+                }
+            }
+            return;
+        }
+    }
+    match (set, odd) {
+        (true, true) => product_body::<true, true>(k, zs, m, h),
+        (true, false) => product_body::<true, false>(k, zs, m, h),
+        (false, true) => product_body::<false, true>(k, zs, m, h),
+        (false, false) => product_body::<false, false>(k, zs, m, h),
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+unsafe fn product_avx<const SET: bool, const ODD: bool>(
+    k: [&[f64]; 6],
+    zs: f64,
+    m: [&[C64]; 3],
+    h: [&mut [C64]; 3],
+) {
+    product_body::<SET, ODD>(k, zs, m, h)
+}
+
+#[inline(always)]
+fn product_body<const SET: bool, const ODD: bool>(
+    k: [&[f64]; 6],
+    zs: f64,
+    m: [&[C64]; 3],
+    h: [&mut [C64]; 3],
+) {
+    let [kxx, kyy, kzz, kxy, kxz, kyz] = k;
+    let [mx, my, mz] = m;
+    let [hx, hy, hz] = h;
+    let n = hx.len();
+    let (kxx, kyy, kzz, kxy, kxz, kyz) = (
+        &kxx[..n],
+        &kyy[..n],
+        &kzz[..n],
+        &kxy[..n],
+        &kxz[..n],
+        &kyz[..n],
+    );
+    let (mx, my, mz, hy, hz) = (&mx[..n], &my[..n], &mz[..n], &mut hy[..n], &mut hz[..n]);
+    for i in 0..n {
+        let (a, b, c) = (mx[i], my[i], mz[i]);
+        let mut x = C64::new(kxx[i] * a.re + kxy[i] * b.re, kxx[i] * a.im + kxy[i] * b.im);
+        let mut y = C64::new(kxy[i] * a.re + kyy[i] * b.re, kxy[i] * a.im + kyy[i] * b.im);
+        let mut z = C64::new(kzz[i] * c.re, kzz[i] * c.im);
+        if ODD {
+            // i v = (-v.im, v.re)
+            let (xz, yz) = (zs * kxz[i], zs * kyz[i]);
+            x += C64::new(-xz * c.im, xz * c.re);
+            y += C64::new(-yz * c.im, yz * c.re);
+            z += C64::new(-xz * a.im - yz * b.im, xz * a.re + yz * b.re);
+        }
+        if SET {
+            hx[i] = x;
+            hy[i] = y;
+            hz[i] = z;
+        } else {
+            hx[i] += x;
+            hy[i] += y;
+            hz[i] += z;
+        }
+    }
+}
