@@ -14,6 +14,9 @@
 //! bound `<r` on the ratio. `--svg` plots both wall times and spinspice's cost per unknown and
 //! time point against the number of unknowns for the meshes (the scaling curve).
 
+#[path = "common/cputime.rs"]
+mod cputime;
+
 use spinspice::circuit::tran::TranSpec;
 use spinspice::circuit::Circuit;
 use spinspice::devices::param::Given;
@@ -197,8 +200,9 @@ fn median(mut v: Vec<f64>) -> f64 {
     v[v.len() / 2]
 }
 
-fn run_spinspice(g: &Gen) -> (f64, usize, usize) {
+fn run_spinspice(g: &Gen) -> (f64, f64, usize, usize) {
     let start = Instant::now();
+    let cpu0 = cputime::self_cpu();
     let mut c = Circuit::from_flat(&g.flat).expect("build");
     let n = c.unknowns();
     let spec = TranSpec {
@@ -230,34 +234,21 @@ fn run_spinspice(g: &Gen) -> (f64, usize, usize) {
         let path = Path::new(&dir).join(format!("{}.csv", g.name));
         std::fs::write(&path, s).expect("dump");
     }
-    (start.elapsed().as_secs_f64(), w.len(), n)
+    let wall = start.elapsed().as_secs_f64();
+    (wall, cputime::self_cpu() - cpu0, w.len(), n)
 }
 
-fn run_ngspice(path: &Path, timeout: Duration) -> Option<f64> {
-    let start = Instant::now();
+/// ngspice's (wall, CPU) seconds, or `None` when it failed or was killed at `timeout`.
+fn run_ngspice(path: &Path, timeout: Duration) -> Option<(f64, f64)> {
     // `-r` makes batch mode run the analyses and write every vector, as spinspice records
     // every signal.
     let raw = path.with_extension("raw");
-    let mut child = Command::new("ngspice")
-        .arg("-b")
-        .arg("-r")
-        .arg(&raw)
-        .arg(path)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .ok()?;
-    loop {
-        if let Ok(Some(st)) = child.try_wait() {
-            return st.success().then(|| start.elapsed().as_secs_f64());
-        }
-        if start.elapsed() > timeout {
-            let _ = child.kill();
-            let _ = child.wait();
-            return None;
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    let (wall, cpu, ok) = cputime::child_cpu(
+        "ngspice",
+        &[Path::new("-b"), Path::new("-r"), &raw, path],
+        timeout,
+    )?;
+    ok.then_some((wall.as_secs_f64(), cpu))
 }
 
 fn main() {
@@ -301,45 +292,71 @@ fn main() {
         gens.push(crossbar(xbar));
     }
     println!(
-        "{:<18} {:>8} {:>7} {:>12} {:>12} {:>8} {:>14}",
-        "circuit", "unknowns", "points", "spinspice s", "ngspice s", "ratio", "us/(unk*pt)"
+        "{:<16} {:>8} {:>6} {:>11} {:>10} {:>10} {:>10} {:>7} {:>7} {:>12}",
+        "circuit",
+        "unknowns",
+        "points",
+        "spinspice s",
+        "(CPU s)",
+        "ngspice s",
+        "(CPU s)",
+        "ratio",
+        "(CPU)",
+        "us/(unk*pt)"
     );
     for g in &gens {
         let mut times = Vec::new();
+        let mut cpus = Vec::new();
         let mut pts = 0;
         let mut unk = 0;
         for _ in 0..runs {
-            let (t, p, n) = run_spinspice(g);
+            let (t, c, p, n) = run_spinspice(g);
             times.push(t);
+            cpus.push(c);
             pts = p;
             unk = n;
         }
         let ours = median(times);
+        let ours_cpu = median(cpus);
         let ng = if have_ng {
             let path = dir.join(format!("{}.cir", g.name));
             std::fs::write(&path, &g.text).expect("write netlist");
-            let t: Vec<f64> = (0..ng_runs.max(1))
+            let t: Vec<(f64, f64)> = (0..ng_runs.max(1))
                 .filter_map(|_| run_ngspice(&path, timeout))
                 .collect();
-            (!t.is_empty()).then(|| median(t))
+            (!t.is_empty()).then(|| {
+                (
+                    median(t.iter().map(|p| p.0).collect()),
+                    median(t.iter().map(|p| p.1).collect()),
+                )
+            })
         } else {
             None
         };
-        let per = 1e6 * ours / (unk as f64 * pts as f64);
+        // The cost per unknown and point from CPU time: load on the shared machine inflates
+        // wall time, not CPU time.
+        let per = 1e6 * ours_cpu / (unk as f64 * pts as f64);
         if g.name.starts_with("rc_mesh") {
-            curve.push((unk as f64, ours, ng, per));
+            curve.push((unk as f64, ours, ng.map(|t| t.0), per));
         }
-        let (ngs, ratio) = match ng {
-            Some(t) => (format!("{t:.3}"), format!("{:.3}", ours / t)),
+        let (ngs, ngc, ratio, ratio_cpu) = match ng {
+            Some((t, c)) => (
+                format!("{t:.3}"),
+                format!("{c:.2}"),
+                format!("{:.3}", ours / t),
+                format!("{:.3}", ours_cpu / c),
+            ),
             None if have_ng => (
                 format!(">{:.0}", timeout.as_secs_f64()),
+                "-".into(),
                 format!("<{:.3}", ours / timeout.as_secs_f64()),
+                "-".into(),
             ),
-            None => ("n/a".into(), "-".into()),
+            None => ("n/a".into(), "-".into(), "-".into(), "-".into()),
         };
         println!(
-            "{:<18} {:>8} {:>7} {:>12.4} {:>12} {:>8} {:>14.4}",
-            g.name, unk, pts, ours, ngs, ratio, per
+            "{:<16} {:>8} {:>6} {:>11.4} {:>10.3} {:>10} {:>10} {:>7} {:>7} {:>12.4}",
+            g.name, unk, pts, ours, ours_cpu, ngs, ngc, ratio, ratio_cpu, per
         );
     }
     if let Some(path) = svg {
@@ -375,7 +392,7 @@ fn write_curve(path: &Path, curve: &[(f64, f64, Option<f64>, f64)]) {
                 series: times,
             },
             Panel {
-                label: "spinspice cost per unknown and point".into(),
+                label: "spinspice CPU cost per unknown and point".into(),
                 unit: "s".into(),
                 series: vec![Series {
                     name: "spinspice".into(),

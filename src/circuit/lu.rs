@@ -555,7 +555,10 @@ mod tests {
         assert_eq!(lu.refactorizations, 1);
         let mut x = vec![1.0, 2.0];
         lu.solve(&mut x);
-        assert!((x[0] + 0.5).abs() < 1e-15 && (x[1] - 2.5).abs() < 1e-15, "{x:?}");
+        assert!(
+            (x[0] + 0.5).abs() < 1e-15 && (x[1] - 2.5).abs() < 1e-15,
+            "{x:?}"
+        );
     }
 
     #[test]

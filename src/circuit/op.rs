@@ -99,7 +99,9 @@ impl Circuit {
                 init_junction: fresh && first,
                 ..base
             };
-            if self.attempt(&ctx, &mut hist, when, || format!("gmin stepping at {g:.1e} S"))? {
+            if self.attempt(&ctx, &mut hist, when, || {
+                format!("gmin stepping at {g:.1e} S")
+            })? {
                 good.copy_from_slice(&self.eng.x);
                 good_g = g;
                 first = false;
