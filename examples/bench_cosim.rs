@@ -14,7 +14,7 @@ fn array(n: usize, state: &str, tstop: f64) -> String {
     let mut s = format!("* {n}-neuron DW LIF array ({state})\n");
     s.push_str(".model dwtrack racetrack (soliton=dw state=");
     s.push_str(state);
-    s.push_str(" xmtj=192n lmtj=64n x0=168n mu=6.27e-11 tau=38.5n)\n");
+    s.push_str(" xmtj=128n lmtj=64n x0=104n mu=7.5e-11 tau=38n)\n");
     s.push_str(".model cmphys comparator (vth=0 vhys=37m voh=1.8 vol=0 width=10u tr=100p tf=100p rout=10)\n");
     s.push_str(".model swreset sw (vt=0.9 vh=0 ron=100 roff=1e12)\nVread vr 0 0.21\nVref ref 0 89.4m\nVneg vn 0 -0.1\n");
     for k in 0..n {
