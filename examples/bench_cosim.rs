@@ -5,6 +5,7 @@
 
 use std::time::Instant;
 
+use spinspice::circuit::cli::spike_lines;
 use spinspice::circuit::Circuit;
 use spinspice::progress::Silent;
 
@@ -13,7 +14,7 @@ fn array(n: usize, state: &str, tstop: f64) -> String {
     let mut s = format!("* {n}-neuron DW LIF array ({state})\n");
     s.push_str(".model dwtrack racetrack (soliton=dw state=");
     s.push_str(state);
-    s.push_str(" xmtj=192n lmtj=64n x0=168n mu=6.27e-11 tau=38.5n)\n");
+    s.push_str(" xmtj=128n lmtj=64n x0=104n mu=7.5e-11 tau=38n)\n");
     s.push_str(".model cmphys comparator (vth=0 vhys=37m voh=1.8 vol=0 width=10u tr=100p tf=100p rout=10)\n");
     s.push_str(".model swreset sw (vt=0.9 vh=0 ron=100 roff=1e12)\nVread vr 0 0.21\nVref ref 0 89.4m\nVneg vn 0 -0.1\n");
     for k in 0..n {
@@ -26,13 +27,20 @@ fn array(n: usize, state: &str, tstop: f64) -> String {
     s
 }
 
-fn time_text(text: &str, name: &str) -> f64 {
+/// One run: wall time (parse to waveforms), accepted time points and spike count.
+fn time_text(text: &str, name: &str) -> (f64, usize, usize) {
+    let t = Instant::now();
     let ast = spinspice::netlist::parse_str(text, name).expect("parse");
     let flat = spinspice::elab::elaborate(&ast, &[]).expect("elab");
-    let t = Instant::now();
     let mut c = Circuit::from_flat(&flat).expect("build");
-    c.run_all(&mut Silent).expect("run");
-    t.elapsed().as_secs_f64()
+    let spk = c.spike_signals();
+    let (w, st) = c.run_all(&mut Silent).expect("run").remove(0);
+    let wall = t.elapsed().as_secs_f64();
+    let n: usize = spike_lines(&w, &spk)
+        .iter()
+        .map(|l| l.split_whitespace().count() - 2)
+        .sum();
+    (wall, st.accepted, n)
 }
 
 fn median(mut v: Vec<f64>) -> f64 {
@@ -66,10 +74,13 @@ fn main() {
         if !name.contains(only.as_str()) {
             continue;
         }
-        let times: Vec<f64> = (0..reps).map(|_| time_text(&text, name)).collect();
+        let runs: Vec<(f64, usize, usize)> = (0..reps).map(|_| time_text(&text, name)).collect();
+        let times: Vec<f64> = runs.iter().map(|r| r.0).collect();
         println!(
-            "{name}: median {:.3} s over {reps} runs ({times:.3?})",
-            median(times.clone())
+            "{name}: median {:.3} s over {reps} runs ({times:.3?}); {} time points, {} spikes",
+            median(times.clone()),
+            runs[0].1,
+            runs[0].2
         );
     }
 }

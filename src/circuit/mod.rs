@@ -125,6 +125,7 @@ impl Circuit {
     /// supplies the node names, options, `.ic`, saves and analyses.
     pub fn from_devices(flat: &Flat, mut devices: Vec<Box<dyn Device>>) -> crate::Result<Circuit> {
         let opts = Options::from_entries(&flat.options)?;
+        check_spike_nodes(flat)?;
         let nn = flat.nodes.len().saturating_sub(1);
         let mut names: Vec<String> = flat.nodes.iter().skip(1).cloned().collect();
         let mut kinds = vec![UnknownKind::Node; nn];
@@ -256,13 +257,23 @@ impl Circuit {
         &self.eng.devices
     }
 
-    /// Signals marked as spiking outputs by devices, with their thresholds.
+    /// Signals marked as spiking outputs by devices, then the nodes of
+    /// `.options spikes=node`, with their thresholds.
     pub fn spike_signals(&self) -> Vec<(String, f64)> {
-        self.eng
+        let o = self.options();
+        let mut v: Vec<(String, f64)> = self
+            .eng
             .devices
             .iter()
             .flat_map(|d| d.spike_signals())
-            .collect()
+            .collect();
+        for n in &o.spikes {
+            let name = format!("v({n})");
+            if !v.iter().any(|(s, _)| *s == name) {
+                v.push((name, o.spikevth));
+            }
+        }
+        v
     }
 
     /// Run every analysis of the netlist in order, each on freshly built devices (a `.dc`
@@ -314,3 +325,25 @@ pub(crate) fn value_of(x: &[f64], u: Unknown) -> f64 {
 
 #[cfg(test)]
 mod tests;
+
+/// Every `.options spikes=node` must name a node of the circuit.
+fn check_spike_nodes(flat: &Flat) -> crate::Result<()> {
+    for e in &flat.options {
+        if !e.name.eq_ignore_ascii_case("spikes") {
+            continue;
+        }
+        if let crate::elab::Arg::Word(w) = &e.value {
+            if !flat.nodes.iter().any(|n| n.eq_ignore_ascii_case(w)) {
+                return Err(crate::error::Error::at(
+                    e.span.clone(),
+                    format!("option `spikes`: no node `{w}` in the circuit"),
+                    Some(
+                        "name a node, e.g. `.options spikes=out` (subcircuit nodes as x1.out)"
+                            .into(),
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(())
+}

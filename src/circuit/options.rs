@@ -37,6 +37,13 @@ pub struct Options {
     pub itl4: usize,
     /// Minimum conductance across junctions (1e-12 S).
     pub gmin: f64,
+    /// Nodes marked as spiking outputs (`.options spikes=node`, repeatable): their rising
+    /// crossings of [`Options::spikevth`] are reported like a comparator device's output
+    /// (for transistor-level comparators, which no device marks).
+    pub spikes: Vec<String>,
+    /// Threshold of the `spikes` nodes (V; default 0.9 V, half the 1.8 V swing of the
+    /// project's comparators).
+    pub spikevth: f64,
 }
 
 impl Default for Options {
@@ -53,13 +60,15 @@ impl Default for Options {
             itl2: 50,
             itl4: 10,
             gmin: 1e-12,
+            spikes: Vec::new(),
+            spikevth: 0.9,
         }
     }
 }
 
 const NAMES: &[&str] = &[
     "reltol", "abstol", "vntol", "chgtol", "trtol", "method", "maxstep", "itl1", "itl2", "itl4",
-    "gmin",
+    "gmin", "spikes", "spikevth",
 ];
 
 impl Options {
@@ -89,6 +98,13 @@ impl Options {
                 }
                 continue;
             }
+            if name == "spikes" {
+                match &e.value {
+                    Arg::Word(w) => o.spikes.push(w.to_ascii_lowercase()),
+                    _ => return Err(bad("expected a node name")),
+                }
+                continue;
+            }
             if !NAMES.contains(&name.as_str()) {
                 return Err(Error::at(
                     e.span.clone(),
@@ -108,6 +124,7 @@ impl Options {
                 "trtol" if positive => o.trtol = v,
                 "maxstep" if positive => o.maxstep = v,
                 "gmin" if v >= 0.0 && v.is_finite() => o.gmin = v,
+                "spikevth" if v.is_finite() => o.spikevth = v,
                 "itl1" | "itl2" | "itl4" if (1.0..=1e6).contains(&v) && v.fract() == 0.0 => {
                     let n = v as usize;
                     match name.as_str() {
@@ -149,6 +166,21 @@ mod tests {
         assert_eq!(o.itl4, 20);
         assert_eq!(o.abstol, 1e-12);
         assert_eq!(o.trtol, 7.0);
+        assert!(o.spikes.is_empty());
+    }
+
+    #[test]
+    fn spike_nodes() {
+        let o = Options::from_entries(&[
+            entry("spikes", Arg::Word("Spike".into())),
+            entry("spikes", Arg::Word("s2".into())),
+            entry("spikevth", Arg::Num(0.5)),
+        ])
+        .unwrap();
+        assert_eq!(o.spikes, vec!["spike".to_string(), "s2".to_string()]);
+        assert_eq!(o.spikevth, 0.5);
+        let e = Options::from_entries(&[entry("spikes", Arg::Num(1.0))]).unwrap_err();
+        assert!(e.to_string().contains("expected a node name"), "{e}");
     }
 
     #[test]

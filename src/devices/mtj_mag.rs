@@ -22,6 +22,11 @@
 //! The wall is placed at `x0` (Néel profile, down on the T1 side) and relaxed at build.
 //! Position: the m_z zero crossing; m_z under the MTJ: the average over the footprint's cells.
 //! A failing step (divergence) restores the checkpoint taken before it and reports the error.
+//!
+//! # TOML problems (`problem="file.toml"` on the card)
+//! Any problem of [`crate::micromag::problem`] (DW or skyrmion, any mesh whose length is the
+//! card's `l`), relaxed by its own `relax` stages; see `mtj_mag/problem.rs` for what the
+//! device takes from it. `models/racetrack/dw_1d_gradient.toml` is a small example.
 
 use super::racetrack::{FreeLayer, Soliton, Track};
 use crate::error::{Error, Span};
@@ -59,6 +64,7 @@ pub struct MagLayer {
     mobility: f64,
     leak: f64,
     width: f64,
+    soliton: Soliton,
 }
 
 impl std::fmt::Debug for MagLayer {
@@ -125,6 +131,7 @@ impl MagLayer {
             mobility,
             leak,
             width: track.width,
+            soliton: Soliton::DomainWall,
         })
     }
 
@@ -150,7 +157,7 @@ impl FreeLayer for MagLayer {
             self.sim.restore(&self.cp)?;
             return Err(e);
         }
-        let x = observe::dw_x(self.sim.system(), self.sim.m(), 0);
+        let x = self.observe_x();
         if x.is_finite() {
             self.x = x;
         }
@@ -167,11 +174,52 @@ impl FreeLayer for MagLayer {
             1.0
         }
     }
-    fn core_fraction(&self, _a: f64, _b: f64) -> f64 {
-        0.0
+    fn core_fraction(&self, a: f64, b: f64) -> f64 {
+        match self.soliton {
+            Soliton::DomainWall => 0.0,
+            Soliton::Skyrmion => self.core_weight(a, b) / self.core_weight(f64::MIN, f64::MAX),
+        }
     }
     fn velocity(&self, j: f64) -> f64 {
         self.mobility * j - self.leak * (self.x - self.xrest)
+    }
+}
+
+impl MagLayer {
+    /// The soliton position in the current state: the wall's m_z zero crossing or the
+    /// skyrmion's centre (NaN when it is lost).
+    fn observe_x(&self) -> f64 {
+        let (sys, m) = (self.sim.system(), self.sim.m());
+        match self.soliton {
+            Soliton::DomainWall => observe::dw_x(sys, m, 0),
+            Soliton::Skyrmion => observe::skyrmion(sys, m, 0).map_or(f64::NAN, |s| s.x),
+        }
+    }
+
+    /// The skyrmion core's amount in `[a, b]` (full width, bottom layer): the sum over cells of
+    /// `(1 - s m_z)/2` with `s` the background's sign, so a cell fully in the core counts 1.
+    fn core_weight(&self, a: f64, b: f64) -> f64 {
+        let (sys, m) = (self.sim.system(), self.sim.m());
+        let (plane, mask) = observe::layer_plane(sys, m, 0);
+        let mean: f64 = plane
+            .iter()
+            .zip(&mask)
+            .filter(|(_, k)| **k)
+            .map(|(v, _)| v[2])
+            .sum();
+        let s = if mean < 0.0 { -1.0 } else { 1.0 };
+        let [nx, _, _] = sys.mesh.n;
+        let dx = sys.mesh.cell[0];
+        plane
+            .iter()
+            .zip(&mask)
+            .enumerate()
+            .filter(|(q, (_, k))| {
+                let xc = ((q % nx) as f64 + 0.5) * dx;
+                **k && xc >= a && xc <= b
+            })
+            .map(|(_, (v, _))| 0.5 * (1.0 - s * v[2]))
+            .sum()
     }
 }
 
@@ -185,21 +233,22 @@ pub fn layer(
     span: &Span,
 ) -> crate::Result<Box<dyn FreeLayer>> {
     if let Some((path, sp)) = problem {
-        return Err(Error::at(
-            sp.clone(),
-            format!("problem `{path}`: TOML problems are not supported by the racetrack yet"),
-            Some("leave problem= out to use the inline micromagnetic DW preset".into()),
-        ));
+        return Ok(Box::new(problem::from_card(path, sp, soliton, track)?));
     }
     if soliton == Soliton::Skyrmion {
         return Err(Error::at(
             span.clone(),
             "state=micromagnetic has no inline skyrmion preset",
-            Some("use state=compact for the skyrmion track".into()),
+            Some(
+                "use state=compact, or give a skyrmion TOML problem with problem=\"file.toml\""
+                    .into(),
+            ),
         ));
     }
     Ok(Box::new(MagLayer::inline_dw(track, inline)?))
 }
+
+mod problem;
 
 #[cfg(test)]
 #[path = "mtj_mag_tests.rs"]

@@ -64,3 +64,121 @@ fn wall_integrates_and_leaks() {
     let sharp = 1.0 - 2.0 * (l.position() - 160e-9) / 64e-9;
     assert!((m - sharp).abs() < 0.1, "{m} vs {sharp}");
 }
+
+fn small_track() -> Track {
+    Track {
+        len: 128e-9,
+        xmtj: 96e-9,
+        lmtj: 32e-9,
+        ..track()
+    }
+}
+
+/// The span of a `problem=` word in a netlist at `netlists/x.cir`.
+fn card_span() -> Span {
+    Span {
+        file: std::sync::Arc::new("netlists/x.cir".into()),
+        line: 1,
+        col: 1,
+        token: "problem".into(),
+        source_line: String::new(),
+    }
+}
+
+// problem= loads models/racetrack/dw_1d_gradient.toml (relative to the netlist's directory)
+// through micromag::problem: relaxed, the wall rests near T1 (the gradient pulls it to low
+// Ku, the track end holds it); under J = 1e11 A/m^2 it moves towards T2 at the 1D-model SOT
+// speed minus the gradient drift, and without current it drifts back at the gradient speed.
+// 1D model (Thiaville et al., EPL 100, 57002 (2012)), Delta = sqrt(A/Keff) = 5.489 nm:
+//   SOT:      v = (pi/2) gamma Delta B_SH / alpha, B_SH = hbar |theta| J / (2 e Ms d)
+//             = 6.171 mT at J = 1e11, d = 0.8 nm -> 62.4 m/s;
+//   gradient: v = gamma Delta^2 (dKu/dx) / (alpha Ms) = 17.2 m/s back towards T1.
+// Tolerance 30 %: the wall's internal angle needs ~0.1 ns to settle at each switch, and the
+// 1D model ignores the 2 nm discretisation and the width change along the gradient.
+#[test]
+fn problem_card_loads_and_drives_the_wall() {
+    let sp = card_span();
+    let tr = small_track();
+    let inline = InlineDw {
+        x0: 40e-9,
+        kwell: 0.0,
+    };
+    let mut l = layer(
+        Some(("../models/racetrack/dw_1d_gradient.toml", &sp)),
+        Soliton::DomainWall,
+        &tr,
+        inline,
+        &sp,
+    )
+    .unwrap();
+    let rest = l.position();
+    eprintln!("problem= rest {:.2} nm", rest * 1e9);
+    assert!(rest > 4e-9 && rest < 40e-9, "rest {rest:e}");
+    // Push for 0.6 ns: net speed 62.4 - 17.2 = 45.2 m/s -> 27 nm.
+    l.advance(1e11, 1e11, 0.6e-9).unwrap();
+    let pushed = l.position() - rest;
+    eprintln!("pushed {:.2} nm", pushed * 1e9);
+    assert!((pushed / 27.1e-9 - 1.0).abs() < 0.3, "pushed {pushed:e}");
+    // The footprint [80, 112] nm is up (parallel): the wall is left of it.
+    assert!(l.mz_window(80e-9, 112e-9) > 0.95);
+    // Drift back for 0.6 ns, after 0.2 ns for the angle to settle: 17.2 m/s -> 10.3 nm.
+    l.advance(0.0, 0.0, 0.2e-9).unwrap();
+    let top = l.position();
+    l.advance(0.0, 0.0, 0.6e-9).unwrap();
+    let back = top - l.position();
+    eprintln!("drifted back {:.2} nm", back * 1e9);
+    assert!((back / 10.3e-9 - 1.0).abs() < 0.3, "back {back:e}");
+}
+
+// A missing file and a bad file are errors naming the file.
+#[test]
+fn problem_card_errors_name_the_file() {
+    let sp = card_span();
+    let inline = InlineDw {
+        x0: 40e-9,
+        kwell: 0.0,
+    };
+    let e = layer(
+        Some(("no_such_problem.toml", &sp)),
+        Soliton::DomainWall,
+        &small_track(),
+        inline,
+        &sp,
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        e.contains("netlists/no_such_problem.toml") && e.contains("cannot read"),
+        "{e}"
+    );
+    let dir = std::env::temp_dir().join(format!("spinspice_problem_{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let bad = dir.join("bad.toml");
+    std::fs::write(
+        &bad,
+        "[mesh]\nn = [64, 1, 1]\ncell = [2e-9, 64e-9, 0.8e-9]\nbogus = 1\n",
+    )
+    .unwrap();
+    let e = layer(
+        Some((bad.to_str().unwrap(), &sp)),
+        Soliton::DomainWall,
+        &small_track(),
+        inline,
+        &sp,
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(e.contains("bad.toml") && e.contains("bogus"), "{e}");
+    // A mesh that does not match the card's track length.
+    let e = layer(
+        Some(("../models/racetrack/dw_1d_gradient.toml", &sp)),
+        Soliton::DomainWall,
+        &track(),
+        inline,
+        &sp,
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(e.contains("track length"), "{e}");
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -22,15 +22,15 @@ fn dw_track(extra: &[(&str, f64)]) -> Racetrack {
     let mtj = MtjModel::from_given(&mg, &Span::default(), "t").unwrap();
     let t = TRACK_PARAMS;
     let x0 = value_of(t, &v, "x0");
-    let layer = DwCompact {
-        x: x0,
-        mu: value_of(t, &v, "mu"),
-        tau: value_of(t, &v, "tau"),
-        xrest: x0,
-        len: track.len,
-        delta: value_of(t, &v, "delta"),
-        mbehind: -1.0,
-    };
+    let layer = DwCompact::new(
+        x0,
+        value_of(t, &v, "mu"),
+        value_of(t, &v, "tau"),
+        x0,
+        track.len,
+        value_of(t, &v, "delta"),
+        -1.0,
+    );
     Racetrack::new(
         "n1",
         [0, GROUND, 2, GROUND],
@@ -184,27 +184,18 @@ fn dw_integrates_and_leaks_analytically() {
 #[test]
 fn skyrmion_settles_at_the_eq15_fixed_point() {
     let (k1, k2, g) = (-4.3333e16, -9.4667e8, 9.588e-10);
-    let mut sk = SkCompact {
-        x: 10e-9,
-        k1,
-        k2,
-        gamma_j: g,
-        xrest: 10e-9,
-        len: 128e-9,
-        width: 64e-9,
-        radius: 10e-9,
-    };
+    let mut sk = SkCompact::new(10e-9, k1, k2, g, 10e-9, 128e-9, 64e-9, 10e-9);
     sk.advance(1e11, 1e11, 20e-9).unwrap();
     let ustar = (-k2 - (k2 * k2 - 4.0 * k1 * g * 1e11).sqrt()) / (2.0 * k1);
     assert!(
-        (sk.x - 10e-9 - ustar).abs() < 1e-12,
+        (sk.x() - 10e-9 - ustar).abs() < 1e-12,
         "{} vs {ustar}",
-        sk.x - 10e-9
+        sk.x() - 10e-9
     );
     assert!((ustar - 37.367e-9).abs() < 0.001e-9, "{ustar}");
     // And back to rest without current (leak), within 1e-3 nm after 20 ns.
     sk.advance(0.0, 0.0, 20e-9).unwrap();
-    assert!((sk.x - 10e-9).abs() < 1e-12);
+    assert!((sk.x() - 10e-9).abs() < 1e-12);
 }
 
 // Loads (Newton iterations of a step that is then rejected) never move the committed state.

@@ -106,25 +106,25 @@ pub fn from_instance(
         )?
     } else {
         match soliton {
-            Soliton::DomainWall => Box::new(DwCompact {
-                x: x0,
-                mu: value_of(t, &tv, "mu"),
-                tau: value_of(t, &tv, "tau"),
+            Soliton::DomainWall => Box::new(DwCompact::new(
+                x0,
+                value_of(t, &tv, "mu"),
+                value_of(t, &tv, "tau"),
                 xrest,
-                len: track.len,
-                delta: value_of(t, &tv, "delta"),
-                mbehind: value_of(t, &tv, "mbehind"),
-            }),
-            Soliton::Skyrmion => Box::new(SkCompact {
-                x: x0,
-                k1: value_of(t, &tv, "k1"),
-                k2: value_of(t, &tv, "k2"),
-                gamma_j: value_of(t, &tv, "gammaj"),
+                track.len,
+                value_of(t, &tv, "delta"),
+                value_of(t, &tv, "mbehind"),
+            )),
+            Soliton::Skyrmion => Box::new(SkCompact::new(
+                x0,
+                value_of(t, &tv, "k1"),
+                value_of(t, &tv, "k2"),
+                value_of(t, &tv, "gammaj"),
                 xrest,
-                len: track.len,
-                width: track.width,
-                radius: 0.5 * value_of(t, &tv, "dsk"),
-            }),
+                track.len,
+                track.width,
+                0.5 * value_of(t, &tv, "dsk"),
+            )),
         }
     };
     let nodes = [
