@@ -195,11 +195,40 @@ pub struct CrossbarValidateArgs {
     /// Number of programmable conductance levels.
     #[arg(long)]
     pub levels: Option<usize>,
-    /// Monte Carlo seeds.
+    /// Monte Carlo seeds (runs with seeds SEED, SEED+1, ...).
     #[arg(long, default_value_t = 1)]
     pub seeds: usize,
+    /// First Monte Carlo seed.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Device window: lowest conductance (S) [default: 1/600k].
+    #[arg(long, conflicts_with_all = ["r_p", "r_ap"])]
+    pub g_min: Option<f64>,
+    /// Device window: highest conductance (S) [default: 1/200k].
+    #[arg(long, conflicts_with_all = ["r_p", "r_ap"])]
+    pub g_max: Option<f64>,
+    /// Device window from an MTJ card: parallel resistance (ohm), G_max = 1/R_P.
+    #[arg(long, requires = "r_ap")]
+    pub r_p: Option<f64>,
+    /// Device window from an MTJ card: antiparallel resistance (ohm), G_min = 1/R_AP.
+    #[arg(long, requires = "r_p")]
+    pub r_ap: Option<f64>,
+    /// Fraction of cells stuck at G_max (e.g. 1%).
+    #[arg(long)]
+    pub stuck_on: Option<String>,
+    /// Fraction of cells stuck at G_min (e.g. 1%).
+    #[arg(long)]
+    pub stuck_off: Option<String>,
+    /// Signed weights as differential pairs (G+ - G-) or one column plus a reference column.
+    #[arg(long, default_value = "differential", value_parser = ["differential", "offset"])]
+    pub scheme: String,
+    /// Resistance of one wire segment between adjacent cells (ohm).
+    #[arg(long, default_value_t = 1.0)]
+    pub r_wire: f64,
+    /// MNIST directory (default: the `spinspice data mnist` location).
     #[arg(long)]
     pub data_dir: Option<PathBuf>,
+    /// Output directory for `report.json` and `spike_counts.svg`.
     #[arg(long)]
     pub out: Option<PathBuf>,
 }

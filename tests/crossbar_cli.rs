@@ -80,6 +80,15 @@ fn args(model: &Path, out: Option<PathBuf>) -> CrossbarValidateArgs {
         variation: Some("5%".into()),
         levels: Some(64),
         seeds: 2,
+        seed: 1,
+        g_min: None,
+        g_max: None,
+        r_p: None,
+        r_ap: None,
+        stuck_on: None,
+        stuck_off: None,
+        scheme: "differential".into(),
+        r_wire: 1.0,
         data_dir: Some(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/mnist")),
         out,
     }
@@ -102,6 +111,10 @@ fn plan_jobs_merge_equals_validate() {
     .unwrap();
     let r1 = read_report(&single.join("report.json"));
     assert_eq!(r1.seeds.len(), 2);
+    // The scatter plot: one point per (seed, image, output) = 2 * 4 * 10.
+    let svg = std::fs::read_to_string(single.join("spike_counts.svg")).unwrap();
+    assert!(svg.starts_with("<svg") || svg.contains("<svg"));
+    assert_eq!(svg.matches("<circle").count(), 80);
     assert_eq!(r1.seeds[0].images.len(), 4);
     assert!(r1.energy_per_inference_j > 0.0 && r1.latency_s > 0.0);
 
@@ -170,4 +183,79 @@ fn missing_model_is_an_error() {
         Some(tmp.path().into()),
     )));
     assert!(e.is_err());
+}
+
+/// The device-window, scheme, fault and wire flags reach the mapping: an MTJ card
+/// (`--r-p/--r-ap`) gives the same report as the equivalent `--g-min/--g-max`; ideal devices
+/// with the offset scheme still agree; bad values are errors, not panics.
+#[test]
+fn window_scheme_and_fault_flags() {
+    let tmp = tempfile::tempdir().unwrap();
+    let model = tmp.path().join("model");
+    write_model(&model);
+    let base = |out: &str| CrossbarValidateArgs {
+        variation: None,
+        levels: None,
+        seeds: 1,
+        images: 3,
+        r_wire: 1e-3,
+        ..args(&model, Some(tmp.path().join(out)))
+    };
+    let card = CrossbarValidateArgs {
+        r_p: Some(200e3),
+        r_ap: Some(600e3),
+        scheme: "offset".into(),
+        ..base("card")
+    };
+    run(&CrossbarCommand::Validate(card)).unwrap();
+    let g = CrossbarValidateArgs {
+        g_min: Some(1.0 / 600e3),
+        g_max: Some(1.0 / 200e3),
+        scheme: "offset".into(),
+        ..base("g")
+    };
+    run(&CrossbarCommand::Validate(g)).unwrap();
+    let rc = read_report(&tmp.path().join("card/report.json"));
+    let rg = read_report(&tmp.path().join("g/report.json"));
+    assert_eq!(rc, rg);
+    // ideal devices (no variation, continuous levels, 1 milliohm wires): all 3 agree
+    assert_eq!(rc.classification_agreement, 1.0);
+
+    // Half the cells stuck: the mapping changes, so the circuit's counts do.
+    let stuck = CrossbarValidateArgs {
+        stuck_on: Some("25%".into()),
+        stuck_off: Some("25%".into()),
+        ..base("stuck")
+    };
+    run(&CrossbarCommand::Validate(stuck)).unwrap();
+    let rs = read_report(&tmp.path().join("stuck/report.json"));
+    assert!(
+        rs.spike_count_agreement < 1.0,
+        "{}",
+        rs.spike_count_agreement
+    );
+
+    for bad in [
+        CrossbarValidateArgs {
+            g_min: Some(1e-5),
+            g_max: Some(1e-6),
+            ..base("bad")
+        },
+        CrossbarValidateArgs {
+            r_p: Some(600e3),
+            r_ap: Some(200e3),
+            ..base("bad")
+        },
+        CrossbarValidateArgs {
+            stuck_on: Some("80%".into()),
+            stuck_off: Some("30%".into()),
+            ..base("bad")
+        },
+        CrossbarValidateArgs {
+            r_wire: -1.0,
+            ..base("bad")
+        },
+    ] {
+        assert!(run(&CrossbarCommand::Validate(bad)).is_err());
+    }
 }

@@ -84,7 +84,8 @@ fn inputs(n: usize) -> Vec<(Vec<Vec<f64>>, Option<usize>)> {
 }
 
 /// Ideal devices (no variation, continuous levels, 1 milliohm segments): the circuit's
-/// classification agrees with the network's f64 inference on >= 99 % of 300 inputs.
+/// classification (circuit neurons included) agrees with the network's f64 inference on
+/// >= 99 % of 20 inputs (all of them; each input is a full transient of the block).
 #[test]
 fn ideal_devices_agree_with_network() {
     let ex = synthetic();
@@ -96,7 +97,7 @@ fn ideal_devices_agree_with_network() {
             ..TileCircuit::default()
         },
     };
-    let (sum, res) = validate(&ex, k, &s, &inputs(300)).unwrap();
+    let (sum, res) = validate(&ex, k, &s, &inputs(20)).unwrap();
     eprintln!("{sum:?}");
     assert!(
         sum.classification_agreement >= 0.99,
@@ -115,18 +116,19 @@ fn ideal_devices_agree_with_network() {
     assert!(sum.energy_per_inference_j > 0.0);
 }
 
-/// Agreement (mean over 3 seeds) does not grow as the lognormal variation grows 0 -> 60 %.
+/// Agreement (mean over 2 seeds, 8 inputs) does not grow as the lognormal variation grows
+/// 0 -> 60 %.
 #[test]
 fn agreement_degrades_with_variation() {
     let ex = synthetic();
     let k = layer_index(&ex, "fc2").unwrap();
-    let data = inputs(60);
+    let data = inputs(8);
     let mut prev = f64::INFINITY;
     let mut first = 0.0;
     let mut last = 0.0;
     for (n, var) in [0.0, 0.1, 0.3, 0.6].iter().enumerate() {
         let mut acc = 0.0;
-        for seed in 1..=3 {
+        for seed in 1..=2 {
             let map = MapConfig {
                 variation: *var,
                 seed,
@@ -139,7 +141,7 @@ fn agreement_degrades_with_variation() {
                     ..TileCircuit::default()
                 },
             };
-            acc += validate(&ex, k, &s, &data).unwrap().0.spike_count_agreement / 3.0;
+            acc += validate(&ex, k, &s, &data).unwrap().0.spike_count_agreement / 2.0;
         }
         eprintln!("variation {var}: spike-count agreement {acc}");
         assert!(

@@ -257,6 +257,37 @@ impl Circuit {
         &self.eng.devices
     }
 
+    /// Index of the device named `name` (flattened, case-insensitive), for
+    /// [`Circuit::set_source`].
+    pub fn device_index(&self, name: &str) -> Option<usize> {
+        let name = name.to_ascii_lowercase();
+        self.eng.devices.iter().position(|d| d.name() == name)
+    }
+
+    /// Replace the DC value and time function of the independent source at `index` (see
+    /// [`Circuit::device_index`]): the circuit, its matrix structure and ordering stay as
+    /// built, and the next analysis uses the new stimulus.
+    pub fn set_source(
+        &mut self,
+        index: usize,
+        dc: Option<f64>,
+        wave: Option<crate::devices::waveform::Waveform>,
+    ) -> crate::Result<()> {
+        let d = self
+            .eng
+            .devices
+            .get_mut(index)
+            .ok_or_else(|| Error::Usage(format!("set_source: no device with index {index}")))?;
+        if d.set_source(dc, wave) {
+            Ok(())
+        } else {
+            Err(Error::Usage(format!(
+                "set_source: `{}` is not an independent source",
+                d.name()
+            )))
+        }
+    }
+
     /// Signals marked as spiking outputs by devices, then the nodes of
     /// `.options spikes=node`, with their thresholds.
     pub fn spike_signals(&self) -> Vec<(String, f64)> {

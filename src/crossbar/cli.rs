@@ -5,13 +5,14 @@
 //! `merge` reads them back. Both paths build the report with [`report`], so the same seeds
 //! give identical numbers.
 
-use super::map::{parse_fraction, parse_tile, MapConfig};
+use super::map::{parse_fraction, parse_tile, MapConfig, Scheme};
 use super::netgen::TileCircuit;
 use super::validate::{layer_index, summarise, validate, ImageResult, Settings, Summary};
 use crate::cli::{CrossbarCommand, CrossbarValidateArgs};
 use crate::error::Error;
 use crate::neuron::export::{read_export, NetworkExport};
 use crate::wave::atomic::write_atomic;
+use crate::wave::svg::{write_svg, Scatter};
 use crate::Result;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
@@ -37,6 +38,69 @@ pub struct JobSpec {
     pub seed: u64,
     /// Result file.
     pub result: PathBuf,
+    /// Lowest device conductance (S).
+    #[serde(default = "default_g_min")]
+    pub g_min: f64,
+    /// Highest device conductance (S).
+    #[serde(default = "default_g_max")]
+    pub g_max: f64,
+    /// Fraction of cells stuck at `g_max`.
+    #[serde(default)]
+    pub stuck_on: f64,
+    /// Fraction of cells stuck at `g_min`.
+    #[serde(default)]
+    pub stuck_off: f64,
+    /// `differential` or `offset`.
+    #[serde(default = "default_scheme")]
+    pub scheme: String,
+    /// Wire segment resistance (ohm).
+    #[serde(default = "default_r_wire")]
+    pub r_wire: f64,
+}
+
+fn default_g_min() -> f64 {
+    MapConfig::default().g_min
+}
+fn default_g_max() -> f64 {
+    MapConfig::default().g_max
+}
+fn default_scheme() -> String {
+    "differential".into()
+}
+fn default_r_wire() -> f64 {
+    TileCircuit::default().r_wire
+}
+
+fn parse_scheme(s: &str) -> Result<Scheme> {
+    match s {
+        "differential" => Ok(Scheme::Differential),
+        "offset" => Ok(Scheme::Offset),
+        _ => Err(Error::Usage(format!(
+            "unknown scheme `{s}` (expected differential or offset)"
+        ))),
+    }
+}
+
+/// The device window of the arguments: `--g-min/--g-max`, or `--r-p/--r-ap`.
+fn window(a: &CrossbarValidateArgs) -> Result<(f64, f64)> {
+    let d = MapConfig::default();
+    let (lo, hi) = match (a.r_p, a.r_ap) {
+        (Some(rp), Some(rap)) => {
+            if !(rp > 0.0 && rap > rp && rap.is_finite()) {
+                return Err(Error::Usage(format!(
+                    "--r-p {rp} --r-ap {rap}: need 0 < R_P < R_AP"
+                )));
+            }
+            (1.0 / rap, 1.0 / rp)
+        }
+        _ => (a.g_min.unwrap_or(d.g_min), a.g_max.unwrap_or(d.g_max)),
+    };
+    if !(lo > 0.0 && hi > lo && hi.is_finite()) {
+        return Err(Error::Usage(format!(
+            "device window G_min {lo:e} S .. G_max {hi:e} S: need 0 < G_min < G_max"
+        )));
+    }
+    Ok((lo, hi))
 }
 
 /// The result of one seed.
@@ -90,12 +154,13 @@ pub fn report(mut seeds: Vec<SeedResult>) -> Report {
             .map(|s| s.summary.worst_column_error)
             .fold(0.0, f64::max),
         notes: vec![
-            "network: f64 inference of the export (neuron::export); circuit: mapped layer as \
-             transient tiles, output neurons integrate sampled column currents with the \
-             export's neuron update in f64"
+            "network: f64 inference of the export (neuron::export); circuit: the mapped layer \
+             as one transient block (tiles, sense amplifiers, circuit neurons with comparator, \
+             sample switch and reset); spike counts from the latched comparator outputs"
                 .into(),
-            "energy: integral of v*i over the row drivers; latency: end of the step after which \
-             the circuit's class no longer changes (10 ns steps, 0.1 V reads)"
+            "energy: integral of v*i over the row drivers only (crossbar read energy; sense \
+             amplifiers, neurons and clocks not counted); latency: end of the step after which \
+             the circuit's class no longer changes (10 ns steps, 0.1 V reads, 4 ns pulses)"
                 .into(),
         ],
         seeds,
@@ -108,6 +173,21 @@ fn specs(a: &CrossbarValidateArgs, dir: &Path) -> Result<Vec<JobSpec>> {
         None => 0.0,
     };
     parse_tile(&a.tile)?;
+    parse_scheme(&a.scheme)?;
+    let (g_min, g_max) = window(a)?;
+    let frac = |f: &Option<String>| f.as_deref().map_or(Ok(0.0), parse_fraction);
+    let (stuck_on, stuck_off) = (frac(&a.stuck_on)?, frac(&a.stuck_off)?);
+    if stuck_on + stuck_off > 1.0 {
+        return Err(Error::Usage(format!(
+            "--stuck-on {stuck_on} plus --stuck-off {stuck_off} exceed all cells"
+        )));
+    }
+    if !(a.r_wire >= 0.0 && a.r_wire.is_finite()) {
+        return Err(Error::Usage(format!(
+            "--r-wire {}: need a resistance >= 0",
+            a.r_wire
+        )));
+    }
     Ok((0..a.seeds.max(1))
         .map(|i| JobSpec {
             model: a.model.clone(),
@@ -117,8 +197,14 @@ fn specs(a: &CrossbarValidateArgs, dir: &Path) -> Result<Vec<JobSpec>> {
             variation,
             levels: a.levels,
             data_dir: a.data_dir.clone(),
-            seed: 1 + i as u64,
+            seed: a.seed + i as u64,
             result: dir.join(format!("result_{i}.json")),
+            g_min,
+            g_max,
+            stuck_on,
+            stuck_off,
+            scheme: a.scheme.clone(),
+            r_wire: a.r_wire,
         })
         .collect())
 }
@@ -144,6 +230,39 @@ fn load_inputs(ex: &NetworkExport, spec: &JobSpec) -> Result<super::validate::In
         .collect())
 }
 
+/// The scatter plot of circuit versus network spike counts (every image, output and seed).
+pub fn scatter(r: &Report) -> Scatter {
+    let points = r
+        .seeds
+        .iter()
+        .flat_map(|s| &s.images)
+        .flat_map(|im| {
+            im.counts_network
+                .iter()
+                .zip(&im.counts_circuit)
+                .map(|(a, b)| (*a, *b))
+        })
+        .collect();
+    Scatter {
+        title: format!(
+            "output spike counts: circuit vs network ({} seeds, agreement {:.4})",
+            r.seeds.len(),
+            r.spike_count_agreement
+        ),
+        x_label: "network spike count".into(),
+        y_label: "circuit spike count".into(),
+        unit: String::new(),
+        points,
+        diagonal: true,
+    }
+}
+
+/// Write `report.json` and `spike_counts.svg` into `dir`.
+fn write_outputs(dir: &Path, r: &Report) -> Result<()> {
+    write_atomic(&dir.join("report.json"), &json(r)?)?;
+    write_svg(&dir.join("spike_counts.svg"), &scatter(r).to_svg())
+}
+
 /// Run one job spec.
 pub fn run_spec(spec: &JobSpec) -> Result<SeedResult> {
     let ex = read_export(&spec.model)?;
@@ -155,11 +274,19 @@ pub fn run_spec(spec: &JobSpec) -> Result<SeedResult> {
         levels: spec.levels,
         variation: spec.variation,
         seed: spec.seed,
+        g_min: spec.g_min,
+        g_max: spec.g_max,
+        stuck_on: spec.stuck_on,
+        stuck_off: spec.stuck_off,
+        scheme: parse_scheme(&spec.scheme)?,
         ..MapConfig::default()
     };
     let s = Settings {
         map,
-        circuit: TileCircuit::default(),
+        circuit: TileCircuit {
+            r_wire: spec.r_wire,
+            ..TileCircuit::default()
+        },
     };
     let inputs = load_inputs(&ex, spec)?;
     let (summary, images) = validate(&ex, k, &s, &inputs)?;
@@ -201,7 +328,7 @@ pub fn run(cmd: &CrossbarCommand) -> Result<()> {
                 res.push(run_spec(&spec)?);
             }
             let r = report(res);
-            write_atomic(&out.join("report.json"), &json(&r)?)?;
+            write_outputs(&out, &r)?;
             eprintln!(
                 "crossbar: agreement {:.4}, report in {}",
                 r.classification_agreement,
@@ -247,7 +374,7 @@ pub fn run(cmd: &CrossbarCommand) -> Result<()> {
                     m.dir.display()
                 )));
             }
-            write_atomic(&m.dir.join("report.json"), &json(&report(res))?)
+            write_outputs(&m.dir, &report(res))
         }
     }
 }

@@ -3,7 +3,9 @@
 //! validate the mapped layer at circuit level against the network's own inference
 //! ([`validate`], CLI in [`cli`]).
 
+pub mod block;
 pub mod cli;
 pub mod map;
 pub mod netgen;
+pub mod neuron_ckt;
 pub mod validate;

@@ -3,22 +3,22 @@
 //! Only the mapped layer runs as a circuit, and it must be the export's last (output) layer:
 //! the layers before it run the export's `f64` inference (`cur = W x + b`,
 //! `neuron.update`, `H(mem - threshold)`, as in [`crate::neuron::export::infer_fc`]) to make
-//! its input spikes. Each tile of the mapped layer is simulated as a transient
-//! ([`super::netgen`], PWL pulses one per step); the column currents are sampled at the
-//! pulse centres, combined over tiles, scaled back to weight units, and the bias added; the
-//! output neurons then integrate them with the export's neuron update in `f64` (a
-//! behavioural neuron, not a circuit neuron: the compact neuron devices are not in the
-//! engine yet).
+//! its input spikes. The mapped layer is one circuit ([`super::block`]): tiles, sense
+//! amplifiers, bias pulses and one circuit neuron per output ([`super::neuron_ckt`]:
+//! membrane, comparator, sample switch, reset path), built once and rerun per image with
+//! new row waveforms. The circuit's spike counts are the latched comparator outputs.
 //!
 //! Energy per inference: `sum over drivers of the integral of v(in) * (-i(vin))` (the sense
-//! sources sit at 0 V and deliver nothing), trapezoidal over the recorded points.
+//! sources sit at 0 V and deliver nothing; the neurons' clocks and comparators are not
+//! counted), trapezoidal over the recorded points.
 //! Latency: end of the step after which the circuit's winning output no longer changes.
 
+use super::block::LayerCircuit;
 use super::map::{map_layer, MapConfig, MappedLayer};
-use super::netgen::{column_signal, tile_netlist, Stimulus, TileCircuit};
+use super::netgen::TileCircuit;
 use crate::error::Error;
 use crate::neuron::export::NetworkExport;
-use crate::neuron::{fire, Neuron, NeuronModel};
+use crate::neuron::{fire, Neuron};
 use crate::Result;
 use serde::{Deserialize, Serialize};
 
@@ -139,114 +139,51 @@ pub fn map_export_layer(export: &NetworkExport, k: usize, cfg: &MapConfig) -> Re
     map_layer(&w, cfg)
 }
 
-fn trapezoid(t: &[f64], y: &[f64]) -> f64 {
-    t.windows(2)
-        .zip(y.windows(2))
-        .map(|(a, b)| (a[1] - a[0]) * (b[0] + b[1]) / 2.0)
-        .sum()
-}
-
-/// Simulate the mapped layer on one input (`steps` rows of the layer's inputs): per-step
-/// combined currents in weight units, energy (J) and the worst relative column error.
-pub fn simulate_layer(
-    m: &MappedLayer,
-    c: &TileCircuit,
-    x: &[Vec<f64>],
-) -> Result<(Vec<Vec<f64>>, f64, f64)> {
-    let steps = x.len();
-    let mut cols: Vec<Vec<Vec<f64>>> = vec![Vec::with_capacity(m.tiles.len()); steps];
-    let mut energy = 0.0;
-    let mut worst: f64 = 0.0;
-    for tile in &m.tiles {
-        let sub: Vec<Vec<f64>> = x
-            .iter()
-            .map(|r| r[tile.row0..tile.row0 + tile.rows()].to_vec())
-            .collect();
-        let net = tile_netlist(tile, c, &Stimulus::Spikes(sub.clone()), "validation tile");
-        let ast = crate::netlist::parse_str(&net, "tile.cir")?;
-        let flat = crate::elab::elaborate(&ast, &[])?;
-        let mut circ = crate::circuit::Circuit::from_flat(&flat)?;
-        let (w, _) = circ.run_all(&mut crate::progress::Silent)?.remove(0);
-        let t = &w.scale.values;
-        for i in 0..tile.rows() {
-            if let (Some(v), Some(iv)) = (w.get(&format!("v(in{i})")), w.get(&format!("i(vin{i})")))
-            {
-                let p: Vec<f64> = v
-                    .values
-                    .iter()
-                    .zip(&iv.values)
-                    .map(|(a, b)| -a * b)
-                    .collect();
-                energy += trapezoid(t, &p);
-            }
-        }
-        let sigs: Vec<&[f64]> = (0..tile.cols())
-            .map(|j| {
-                w.get(&column_signal(c.sense, j))
-                    .map(|s| s.values.as_slice())
-                    .ok_or_else(|| Error::Usage(format!("missing column signal {j}")))
-            })
-            .collect::<Result<_>>()?;
-        for (k, row) in sub.iter().enumerate() {
-            let at = c.pulse_centre(k);
-            let mut cur = Vec::with_capacity(tile.cols());
-            for s in &sigs {
-                cur.push(crate::wave::interp(t, s, at).unwrap_or(0.0));
-            }
-            let v: Vec<f64> = row.iter().map(|a| a * c.v_read).collect();
-            let ideal = tile
-                .g
-                .iter()
-                .zip(&v)
-                .fold(vec![0.0; tile.cols()], |mut acc, (g, vi)| {
-                    for (a, gij) in acc.iter_mut().zip(g) {
-                        *a += gij * vi;
-                    }
-                    acc
-                });
-            let scale = ideal.iter().fold(0.0f64, |a, b| a.max(b.abs()));
-            if scale > 0.0 {
-                for (a, b) in cur.iter().zip(&ideal) {
-                    worst = worst.max((a - b).abs() / scale);
-                }
-            }
-            cols[k].push(cur);
-        }
-    }
-    let kw = m.current_to_weight(c.v_read);
-    let per_step = cols
-        .iter()
-        .map(|cc| m.combine(cc).into_iter().map(|i| i * kw).collect())
-        .collect();
-    Ok((per_step, energy, worst))
-}
-
-/// Run one image through the network and the circuit.
-pub fn run_image(
+/// Build the block circuit of layer `k` of the export (mapped as `m`) for `steps` steps.
+pub fn build_block(
     export: &NetworkExport,
     k: usize,
     m: &MappedLayer,
     c: &TileCircuit,
+) -> Result<LayerCircuit> {
+    let layer = &export.weights[k];
+    let bias: Option<Vec<f64>> = layer
+        .bias
+        .as_ref()
+        .map(|b| b.iter().map(|x| *x as f64).collect());
+    let header = format!(
+        "layer {} ({} inputs x {} outputs) of a {} export, {} steps per image, {} encoding",
+        layer.name, layer.n_in, layer.out, export.arch, export.steps, export.encoding
+    );
+    LayerCircuit::build(
+        m,
+        bias.as_deref(),
+        &export.neuron.to_model()?,
+        c,
+        export.steps,
+        &header,
+    )
+}
+
+/// Run one image through the network and the circuit block of layer `k`.
+pub fn run_image(
+    export: &NetworkExport,
+    k: usize,
+    block: &mut LayerCircuit,
     input: &[Vec<f64>],
     index: usize,
     label: Option<usize>,
 ) -> Result<ImageResult> {
     let x = layer_inputs(export, k, input)?;
     let ideal = crate::neuron::export::infer_fc(export, input)?;
-    let (cur, energy, worst) = simulate_layer(m, c, &x)?;
-    let neuron: NeuronModel = export.neuron.to_model()?;
-    let thr = neuron.threshold();
-    let bias = export.weights[k].bias.clone();
-    let n = m.n_out;
-    let mut mem = vec![0.0; n];
+    let run = block.run(&x)?;
+    let n = export.weights[k].out;
     let mut counts = vec![0.0; n];
     let mut decided = 0;
     let mut last_class = usize::MAX;
-    for (t, it) in cur.iter().enumerate() {
-        for o in 0..n {
-            let b = bias.as_ref().map_or(0.0, |b| b[o] as f64);
-            mem[o] = neuron.update(mem[o], it[o] + b);
-            counts[o] += fire(mem[o], thr);
+    for (t, spk) in run.spikes.iter().enumerate() {
+        for (c, s) in counts.iter_mut().zip(spk) {
+            *c += s;
         }
         let cls = argmax(&counts);
         if cls != last_class {
@@ -262,9 +199,9 @@ pub fn run_image(
         class_circuit: argmax(&counts),
         counts_network,
         counts_circuit: counts,
-        worst_column_error: worst,
-        energy_j: energy,
-        latency_s: (decided + 1) as f64 * c.t_step,
+        worst_column_error: run.worst_column_error,
+        energy_j: run.energy_j,
+        latency_s: (decided + 1) as f64 * block.t_step(),
     })
 }
 
@@ -334,9 +271,10 @@ pub fn validate(
     inputs: &[(Vec<Vec<f64>>, Option<usize>)],
 ) -> Result<(Summary, Vec<ImageResult>)> {
     let m = map_export_layer(export, k, &s.map)?;
+    let mut block = build_block(export, k, &m, &s.circuit)?;
     let mut res = Vec::with_capacity(inputs.len());
     for (i, (x, l)) in inputs.iter().enumerate() {
-        res.push(run_image(export, k, &m, &s.circuit, x, i, *l)?);
+        res.push(run_image(export, k, &mut block, x, i, *l)?);
     }
     Ok((summarise(&res), res))
 }

@@ -4,6 +4,7 @@
 
 use super::args::{expect_nodes, node};
 use super::vsource::SourceSpec;
+use super::waveform::Waveform;
 use super::{Device, Load, Setup, Unknown};
 use crate::elab::{Flat, Instance};
 
@@ -56,5 +57,9 @@ impl Device for ISource {
     }
     fn begin_tran(&mut self, tstep: f64, tstop: f64) {
         self.spec.begin_tran(tstep, tstop);
+    }
+    fn set_source(&mut self, dc: Option<f64>, wave: Option<Waveform>) -> bool {
+        self.spec = SourceSpec { dc, wave };
+        true
     }
 }

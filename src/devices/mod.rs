@@ -294,6 +294,12 @@ pub trait Device: Send + std::fmt::Debug {
     /// Called once before a transient with `.tran`'s `tstep` and `tstop` (sources resolve
     /// their ngspice defaults from them: PULSE rise time = tstep, period = tstop, ...).
     fn begin_tran(&mut self, _tstep: f64, _tstop: f64) {}
+
+    /// Replace an independent source's DC value and time function (a built circuit rerun
+    /// with new stimuli, e.g. one crossbar per image); false when this device is no source.
+    fn set_source(&mut self, _dc: Option<f64>, _wave: Option<waveform::Waveform>) -> bool {
+        false
+    }
 }
 
 /// Where a device's error points to.

@@ -225,4 +225,8 @@ impl Device for VSource {
     fn begin_tran(&mut self, tstep: f64, tstop: f64) {
         self.spec.begin_tran(tstep, tstop);
     }
+    fn set_source(&mut self, dc: Option<f64>, wave: Option<Waveform>) -> bool {
+        self.spec = SourceSpec { dc, wave };
+        true
+    }
 }
