@@ -88,8 +88,10 @@ fn agreement_on(n: usize) {
         .sum();
     assert!(spikes > n as f64, "only {spikes} output spikes");
     assert!(sum.accuracy_network > 0.5 && sum.accuracy_circuit > 0.5);
-    // 1 milliohm segments against >= 200 kohm cells: IR error ~ 1e-8 relative.
-    assert!(sum.worst_column_error < 1e-6, "{}", sum.worst_column_error);
+    // 1 milliohm segments against >= 200 kohm cells make the IR drop negligible; what is
+    // left is the solver's own tolerance (vntol = 1 uV on rows driven at ~1 V, ~1e-6
+    // relative). Measured in release: 1.6e-6 on 50 images.
+    assert!(sum.worst_column_error < 1e-5, "{}", sum.worst_column_error);
 }
 
 #[test]
