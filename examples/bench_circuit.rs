@@ -25,7 +25,6 @@ use spinspice::error::Span;
 use spinspice::progress::Silent;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 /// A generated circuit as both a `Flat` (for spinspice) and netlist text (for ngspice).
@@ -279,13 +278,7 @@ fn main() {
     let svg: Option<PathBuf> = get("--svg").map(PathBuf::from);
     // (unknowns, spinspice s, ngspice s if it finished, µs per unknown and point) per mesh.
     let mut curve: Vec<(f64, f64, Option<f64>, f64)> = Vec::new();
-    let have_ng = !no_ng
-        && Command::new("ngspice")
-            .arg("-v")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status()
-            .is_ok();
+    let have_ng = !no_ng && cputime::installed("ngspice");
     let dir = keep.unwrap_or_else(std::env::temp_dir);
     let mut gens: Vec<Gen> = sizes.iter().map(|&n| rc_mesh(n)).collect();
     if xbar > 0 {

@@ -21,7 +21,6 @@ use spinspice::circuit::Circuit;
 use spinspice::progress::Silent;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 /// The generated netlist: `copies` neurons, pulse periods 1.2 ns + k 50 ps.
@@ -158,13 +157,7 @@ fn main() {
     let path = dir.join("bench_neurons.cir");
     std::fs::write(&path, &text).expect("write netlist");
 
-    let have_ng = !no_ng
-        && Command::new("ngspice")
-            .arg("-v")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status()
-            .is_ok();
+    let have_ng = !no_ng && cputime::installed("ngspice");
     let (mut ours, mut ours_cpu) = (Vec::new(), Vec::new());
     let (mut theirs, mut theirs_cpu) = (Vec::new(), Vec::new());
     let mut counts = (0, 0);

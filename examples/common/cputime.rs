@@ -3,7 +3,7 @@
 //! does not. Both are reported; CPU time is the steadier figure under load.
 
 use std::path::Path;
-use std::process::Command;
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 /// Clock ticks per second of `/proc/*/stat` (`sysconf(_SC_CLK_TCK)`, 100 on Linux).
@@ -60,4 +60,14 @@ pub fn child_cpu(
         f64::NAN
     };
     Some((wall, cpu, out.status.success()))
+}
+
+/// Whether `program -v` can be started (the reference tool is installed).
+pub fn installed(program: &str) -> bool {
+    Command::new(program)
+        .arg("-v")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok()
 }
