@@ -292,3 +292,29 @@ fn dw_spike_times_converge_with_the_coupling_bound() {
         assert!((x - y).abs() < 2e-9, "{x:e} vs {y:e}");
     }
 }
+
+/// The paper's Fig. 9 on `netlists/lif_frequency_sweep.cir` (compact DW neuron, 500 MHz
+/// pulses, 200 ns): below a threshold current density the leak holds the wall under the
+/// MTJ threshold and nothing fires; above it the spike frequency rises with the current
+/// density.
+#[test]
+fn frequency_rises_with_current_density() {
+    let count = |jin: f64| {
+        spikes(&run(
+            "netlists/lif_frequency_sweep.cir",
+            "compact",
+            &[("jin", jin)],
+        ))
+        .len()
+    };
+    let n: Vec<usize> = [0.3e11, 0.6e11, 1e11, 2e11, 3e11]
+        .iter()
+        .map(|&j| count(j))
+        .collect();
+    assert_eq!(n[0], 0, "0.3e11 A/m^2 must stay below threshold: {n:?}");
+    assert!(n[1] > 0, "0.6e11 A/m^2 must fire: {n:?}");
+    assert!(
+        n.windows(2).skip(1).all(|w| w[1] > w[0]),
+        "spike count must rise with current density: {n:?}"
+    );
+}
