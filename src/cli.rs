@@ -132,6 +132,9 @@ pub struct TrainArgs {
     pub batch_size: usize,
     #[arg(long, default_value_t = 5e-4)]
     pub lr: f64,
+    /// Learning-rate schedule over the run: constant, or cosine annealing to 0.
+    #[arg(long, value_parser = ["constant", "cosine"], default_value = "constant")]
+    pub lr_schedule: String,
     #[arg(long, default_value_t = 42)]
     pub seed: u64,
     #[arg(short, long)]

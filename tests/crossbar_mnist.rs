@@ -14,7 +14,7 @@ use spinspice::neuron::export::{read_export, NeuronSpec};
 use spinspice::neuron::NeuronModel;
 use spinspice::snn::model::NetConfig;
 use spinspice::snn::surrogate::Surrogate;
-use spinspice::snn::train::{train, TrainConfig};
+use spinspice::snn::train::{train, LrSchedule, TrainConfig};
 use std::path::{Path, PathBuf};
 
 fn train_net(dir: &Path) -> (data::Dataset, f64) {
@@ -38,6 +38,7 @@ fn train_net(dir: &Path) -> (data::Dataset, f64) {
         epochs: 1,
         batch_size: 50,
         lr: 5e-3,
+        lr_schedule: LrSchedule::Constant,
         seed: 3,
         train_limit: Some(1000),
         test_limit: Some(500),

@@ -10,7 +10,7 @@ use spinspice::neuron::NeuronModel;
 use spinspice::snn::encode::encode_batch;
 use spinspice::snn::model::{NetConfig, SnnNet};
 use spinspice::snn::surrogate::Surrogate;
-use spinspice::snn::train::{batch_pixels, load_fc, train, TrainConfig};
+use spinspice::snn::train::{batch_pixels, load_fc, train, LrSchedule, TrainConfig};
 use std::path::Path;
 
 fn subset(name: &str, train_n: usize, test_n: usize) -> data::Dataset {
@@ -34,6 +34,7 @@ fn config(neuron: &str, hidden: usize, epochs: usize) -> TrainConfig {
         epochs,
         batch_size: 50,
         lr: 2e-3,
+        lr_schedule: LrSchedule::Constant,
         seed: 42,
         train_limit: Some(1000),
         test_limit: Some(500),

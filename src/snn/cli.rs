@@ -4,7 +4,7 @@ use super::encode::Encoding;
 use super::eval::{evaluate_dir, read_config, write_report};
 use super::model::NetConfig;
 use super::surrogate::Surrogate;
-use super::train::{train as run_train, Progress, TrainConfig};
+use super::train::{train as run_train, LrSchedule, Progress, TrainConfig};
 use crate::cli::{EvalArgs, TrainArgs};
 use crate::neuron::data;
 use crate::neuron::export::NeuronSpec;
@@ -36,6 +36,7 @@ pub fn train(a: &TrainArgs) -> Result<()> {
         epochs: a.epochs,
         batch_size: a.batch_size,
         lr: a.lr,
+        lr_schedule: LrSchedule::parse(&a.lr_schedule)?,
         seed: a.seed,
         train_limit: a.train_limit,
         test_limit: a.test_limit,
@@ -43,7 +44,7 @@ pub fn train(a: &TrainArgs) -> Result<()> {
     let ds = data::load(&a.dataset, &dir, a.train_limit, a.test_limit)?;
     if !a.quiet {
         eprintln!(
-            "train {} {} {}: {} train / {} test images, {} steps, batch {}, lr {}, seed {} -> {}",
+            "train {} {} {}: {} train / {} test images, {} steps, batch {}, lr {} ({}), seed {} -> {}",
             a.dataset,
             a.arch,
             a.neuron,
@@ -52,6 +53,7 @@ pub fn train(a: &TrainArgs) -> Result<()> {
             a.steps,
             a.batch_size,
             a.lr,
+            a.lr_schedule,
             a.seed,
             out.display()
         );

@@ -29,14 +29,54 @@ pub struct TrainConfig {
     pub epochs: usize,
     /// Images per batch.
     pub batch_size: usize,
-    /// Adam learning rate.
+    /// Adam learning rate (the peak rate under a schedule).
     pub lr: f64,
+    /// How the learning rate changes over the run (absent in older `config.json`: constant).
+    #[serde(default)]
+    pub lr_schedule: LrSchedule,
     /// Seed of the weight init, the shuffling and the rate code.
     pub seed: u64,
     /// First N training images (None: all).
     pub train_limit: Option<usize>,
     /// First N test images (None: all).
     pub test_limit: Option<usize>,
+}
+
+/// Learning-rate schedule over the whole run (all epochs).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LrSchedule {
+    /// The same rate for every batch.
+    #[default]
+    Constant,
+    /// Cosine annealing from the rate down to 0 at the last batch of the last epoch
+    /// (Loshchilov & Hutter's SGDR without restarts). It depends on `epochs`, so a run
+    /// resumed with more epochs continues on the stretched curve.
+    Cosine,
+}
+
+impl LrSchedule {
+    /// `constant` or `cosine`.
+    pub fn parse(s: &str) -> Result<Self> {
+        match s {
+            "constant" => Ok(Self::Constant),
+            "cosine" => Ok(Self::Cosine),
+            _ => Err(Error::Usage(format!(
+                "unknown learning-rate schedule {s:?} (constant, cosine)"
+            ))),
+        }
+    }
+
+    /// The rate for batch `step` (0-based, counted over all epochs) of `total` batches.
+    pub fn rate(self, base: f64, step: usize, total: usize) -> f64 {
+        match self {
+            Self::Constant => base,
+            Self::Cosine => {
+                let x = step as f64 / total.max(1) as f64;
+                0.5 * base * (1.0 + (std::f64::consts::PI * x).cos())
+            }
+        }
+    }
 }
 
 /// One epoch's figures.
@@ -346,7 +386,12 @@ fn train_net<N: SnnNet>(
                 .count();
             loss_sum += lv * chunk.len() as f64;
             let grads = l.backward();
-            model = optim.step(cfg.lr, model, &grads);
+            let lr = cfg.lr_schedule.rate(
+                cfg.lr,
+                (epoch - 1) * batches + bi,
+                cfg.epochs * batches,
+            );
+            model = optim.step(lr, model, &grads);
             progress(&Progress::Batch {
                 epoch,
                 done: bi + 1,
@@ -451,4 +496,21 @@ fn load_net<N: SnnNet>(
     make(cfg, device)?
         .try_load_record(rec)
         .map_err(|e| Error::Usage(format!("{}: {e}", path.display())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::LrSchedule;
+
+    #[test]
+    fn cosine_schedule_anneals_from_the_rate_to_zero() {
+        // 0.5·lr·(1 + cos(pi·s/T)): lr at s = 0, lr/2 at T/2, lr·(2 - sqrt 2)/4 at 3T/4.
+        let c = LrSchedule::Cosine;
+        assert_eq!(c.rate(1e-3, 0, 100), 1e-3);
+        assert!((c.rate(1e-3, 50, 100) - 5e-4).abs() < 1e-15);
+        assert!((c.rate(1e-3, 75, 100) - 1e-3 * (2.0 - 2f64.sqrt()) / 4.0).abs() < 1e-15);
+        assert_eq!(LrSchedule::Constant.rate(1e-3, 75, 100), 1e-3);
+        assert_eq!(LrSchedule::parse("cosine").unwrap(), c);
+        assert!(LrSchedule::parse("step").is_err());
+    }
 }
