@@ -8,4 +8,5 @@ pub mod cli;
 pub mod map;
 pub mod netgen;
 pub mod neuron_ckt;
+pub mod split;
 pub mod validate;
