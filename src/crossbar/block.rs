@@ -50,8 +50,17 @@ pub struct BlockRun {
     /// Membrane voltages at each step's sampling instant (`membranes[step][output]`, V; the
     /// network's membrane times [`NeuronCircuit::vu`]).
     pub membranes: Vec<Vec<f64>>,
-    /// Energy drawn from the row drivers (J): integral of `v(in) * (-i(vin))`.
+    /// Energy per inference (J): `energy_drivers_j + energy_neurons_j`, the integral of
+    /// `v * i` over every independent source of the block.
     pub energy_j: f64,
+    /// Energy drawn from the row drivers (J): integral of `v(in) * (-i(vin))` (the
+    /// virtual-ground sense sources sit at 0 V and deliver none).
+    pub energy_drivers_j: f64,
+    /// Energy delivered by the neuron side's independent sources (J): the sense
+    /// amplifiers' output currents with the bias pulses (`integral of v(m) * i_in`) and the
+    /// three clocks. The comparators, the subtract-reset charge pumps and the (anti-)leak
+    /// are behavioural elements whose supplies are not modelled: not counted.
+    pub energy_neurons_j: f64,
     /// Worst `|I_column - (G^T v)_column|` over columns and steps, relative to the largest
     /// ideal column current of that step.
     pub worst_column_error: f64,
@@ -65,10 +74,6 @@ enum Solver {
     Split {
         tiles: super::split::TileStage,
         neurons: super::split::NeuronStage,
-        /// Sense amplifier gain (A into the membrane per A of combined column current).
-        gin: f64,
-        /// Bias pulse amplitude per output (A).
-        bias_amp: Vec<f64>,
     },
     Coupled {
         circ: Box<Circuit>,
@@ -86,6 +91,10 @@ pub struct LayerCircuit {
     m: MappedLayer,
     steps: usize,
     neurons: NeuronCircuit,
+    /// Sense amplifier gain (A into the membrane per A of combined column current).
+    gin: f64,
+    /// Bias pulse amplitude per output (A).
+    bias_amp: Vec<f64>,
 }
 
 fn col_name(k: usize, j: usize) -> String {
@@ -254,6 +263,7 @@ pub fn block_netlist(
     for o in 0..m.n_out {
         let _ = write!(s, " v(spk{o}) v(m{o})");
     }
+    s.push_str(" v(phs) v(phr) v(phz) i(vphs) i(vphr) i(vphz)");
     for i in 0..m.n_in {
         let _ = write!(s, " i(vin{i})");
     }
@@ -358,10 +368,6 @@ impl LayerCircuit {
                 Solver::Split {
                     tiles: super::split::TileStage::build(m, c, &head)?,
                     neurons: super::split::NeuronStage::build(m.n_out, &nc, c, steps)?,
-                    gin: nc.input_gain(m.current_to_weight(c.v_read)),
-                    bias_amp: (0..m.n_out)
-                        .map(|o| nc.bias_current(bias.map_or(0.0, |b| b[o])))
-                        .collect(),
                 }
             }
             BlockMode::Coupled => {
@@ -388,6 +394,10 @@ impl LayerCircuit {
             c: c.clone(),
             m: m.clone(),
             steps,
+            gin: nc.input_gain(m.current_to_weight(c.v_read)),
+            bias_amp: (0..m.n_out)
+                .map(|o| nc.bias_current(bias.map_or(0.0, |b| b[o])))
+                .collect(),
             neurons: nc,
         })
     }
@@ -453,13 +463,7 @@ impl LayerCircuit {
     }
 
     fn run_split(&mut self, x: &[Vec<f64>]) -> Result<BlockRun> {
-        let Solver::Split {
-            tiles,
-            neurons,
-            gin,
-            bias_amp,
-        } = &mut self.solver
-        else {
+        let Solver::Split { tiles, neurons } = &mut self.solver else {
             unreachable!("run_split on a coupled block")
         };
         let c = &self.c;
@@ -478,8 +482,8 @@ impl LayerCircuit {
             amps.push(super::split::membrane_amplitudes(
                 &self.m,
                 &sol.columns,
-                *gin,
-                bias_amp,
+                self.gin,
+                &self.bias_amp,
             ));
         }
         let (wf, stats) = neurons.run(&amps)?;
@@ -490,10 +494,21 @@ impl LayerCircuit {
             c.t_step,
             self.neurons.phases.t_s,
         )?;
+        let t = &wf.scale.values;
+        let inputs: Vec<Vec<f64>> = (0..self.m.n_out)
+            .map(|o| {
+                let a: Vec<f64> = amps.iter().map(|s| s[o]).collect();
+                let w = super::split::pulse_wave(&a, c);
+                t.iter().map(|tt| row_voltage(&w, *tt)).collect()
+            })
+            .collect();
+        let neurons_j = neuron_energy(&wf, &inputs)?;
         Ok(BlockRun {
             spikes,
             membranes,
-            energy_j: energy,
+            energy_j: energy + neurons_j,
+            energy_drivers_j: energy,
+            energy_neurons_j: neurons_j,
             worst_column_error: worst,
             points: stats.points,
         })
@@ -565,14 +580,58 @@ impl LayerCircuit {
                 worst = worst.max(column_error(&got, &ideal));
             }
         }
+        // Membrane input currents at every point: the sense amplifiers' outputs (gain times
+        // the combined sensed currents) plus the bias pulses.
+        let to_amps = match c.sense {
+            Sense::Resistive(r) => 1.0 / r,
+            Sense::VirtualGround => 1.0,
+        };
+        let bias_wave: Vec<Option<Waveform>> = self
+            .bias_amp
+            .iter()
+            .map(|b| super::split::pulse_wave(&vec![*b; self.steps], c))
+            .collect();
+        let mut inputs = vec![vec![0.0; t.len()]; self.m.n_out];
+        for (p, tt) in t.iter().enumerate() {
+            let cols: Vec<Vec<f64>> = sigs
+                .iter()
+                .map(|ts| ts.iter().map(|s| s[p] * to_amps).collect())
+                .collect();
+            for (o, i) in self.m.combine(&cols).iter().enumerate() {
+                inputs[o][p] = self.gin * i + row_voltage(&bias_wave[o], *tt);
+            }
+        }
+        let neurons_j = neuron_energy(&wf, &inputs)?;
         Ok(BlockRun {
             spikes,
             membranes,
-            energy_j: energy,
+            energy_j: energy + neurons_j,
+            energy_drivers_j: energy,
+            energy_neurons_j: neurons_j,
             worst_column_error: worst,
             points: stats.points,
         })
     }
+}
+
+/// Energy delivered by the neuron side's independent sources over a transient `wf`: the
+/// membrane inputs `inputs[o]` (A into `m<o>`, at the points of `wf`) deliver
+/// `integral of v(m<o>) i`, the clocks `integral of v * (-i)`.
+fn neuron_energy(wf: &crate::wave::Waveforms, inputs: &[Vec<f64>]) -> Result<f64> {
+    let t = &wf.scale.values;
+    let get = |name: &str| {
+        wf.get(name)
+            .map(|s| s.values.as_slice())
+            .ok_or_else(|| Error::Usage(format!("block output {name} missing")))
+    };
+    let mut e = 0.0;
+    for (o, i) in inputs.iter().enumerate() {
+        e += product_integral(t, get(&format!("v(m{o})"))?, i);
+    }
+    for ph in ["phs", "phr", "phz"] {
+        e -= product_integral(t, get(&format!("v({ph})"))?, get(&format!("i(v{ph})"))?);
+    }
+    Ok(e)
 }
 
 /// Worst `|got - ideal|` relative to the largest `|ideal|` (0 when nothing flows).

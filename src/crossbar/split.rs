@@ -295,6 +295,7 @@ pub fn neurons_netlist(n_out: usize, nc: &NeuronCircuit, c: &TileCircuit, steps:
     for o in 0..n_out {
         let _ = write!(s, " v(spk{o}) v(m{o})");
     }
+    s.push_str(" v(phs) v(phr) v(phz) i(vphs) i(vphr) i(vphz)");
     s.push('\n');
     let tstop = steps.max(1) as f64 * c.t_step;
     let _ = writeln!(
