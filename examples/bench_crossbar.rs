@@ -21,6 +21,7 @@
 //! inference, latency to decision, output spikes, worst column error, VmHWM.
 
 #[path = "common/cputime.rs"]
+#[allow(dead_code)]
 mod cputime;
 
 use rand::rngs::StdRng;

@@ -72,8 +72,8 @@ pub struct BlockRun {
 #[derive(Debug)]
 enum Solver {
     Split {
-        tiles: super::split::TileStage,
-        neurons: super::split::NeuronStage,
+        tiles: Box<super::split::TileStage>,
+        neurons: Box<super::split::NeuronStage>,
     },
     Coupled {
         circ: Box<Circuit>,
@@ -284,6 +284,9 @@ pub fn block_netlist(
     s
 }
 
+/// One value per step and output (`table[step][output]`).
+type StepTable = Vec<Vec<f64>>;
+
 /// Spikes (latched comparator output just before the end of each step) and membranes
 /// (at each step's sampling instant `t_s`) from a transient.
 fn read_neurons(
@@ -292,7 +295,7 @@ fn read_neurons(
     steps: usize,
     t_step: f64,
     t_s: f64,
-) -> Result<(Vec<Vec<f64>>, Vec<Vec<f64>>)> {
+) -> Result<(StepTable, StepTable)> {
     let t = &wf.scale.values;
     let end = *t.last().unwrap_or(&0.0);
     let get = |name: &str| {
@@ -366,8 +369,8 @@ impl LayerCircuit {
                     head = head.trim_start().to_string();
                 }
                 Solver::Split {
-                    tiles: super::split::TileStage::build(m, c, &head)?,
-                    neurons: super::split::NeuronStage::build(m.n_out, &nc, c, steps)?,
+                    tiles: Box::new(super::split::TileStage::build(m, c, &head)?),
+                    neurons: Box::new(super::split::NeuronStage::build(m.n_out, &nc, c, steps)?),
                 }
             }
             BlockMode::Coupled => {
