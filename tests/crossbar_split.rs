@@ -6,12 +6,17 @@
 //! - Without wire resistance, with virtual-ground sensing: column currents are `G^T V`
 //!   (Kirchhoff), and the row drivers' energy is `sum_steps sum_i V_i^2 sum_j G_ij` times
 //!   `integral of s^2 = w + 2e/3` (the squared unit trapezoid): both closed forms.
+//! - With wire resistance, the tile stage's column currents and driver power match
+//!   ngspice's operating point of the same tile.
+
+mod common;
 
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use spinspice::crossbar::block::{BlockMode, LayerCircuit};
 use spinspice::crossbar::map::{map_layer, MapConfig, MappedLayer};
 use spinspice::crossbar::netgen::{Sense, TileCircuit};
+use spinspice::crossbar::split::TileStage;
 use spinspice::neuron::{Leaky, NeuronModel, Reset};
 
 /// 20 inputs x 6 outputs on 8x8 tiles (3 row blocks x 3 column blocks), seeded weights
@@ -155,4 +160,63 @@ fn split_netlists_are_written_and_parse() {
     }
     let (t, n) = block.unknowns();
     assert!(t > 100 && n > 0 && n < t, "{t} {n}");
+}
+
+/// The tile stage with 5 ohm wire segments against ngspice-39's operating point of the same
+/// 8 x 8 tile (`tests/reference/ngspice/crossbar/xb8_dc`, written by
+/// `examples/crossbar_refs.rs`: weights `sin(0.77 k + 0.3)` of 4 outputs x 8 inputs, rows
+/// at 0.1..0.8 V). Same linear system: 1e-6 of the largest column current covers ngspice's
+/// ASCII output and gmin (as `crossbar_wire_resistance_matches_ngspice_dc`).
+#[test]
+fn split_tile_stage_matches_ngspice_with_wire_resistance() {
+    let w: Vec<Vec<f64>> = (0..4)
+        .map(|o| {
+            (0..8)
+                .map(|i| ((o * 8 + i) as f64 * 0.77 + 0.3).sin())
+                .collect()
+        })
+        .collect();
+    let m = map_layer(
+        &w,
+        &MapConfig {
+            tile_rows: 64,
+            tile_cols: 64,
+            ..MapConfig::default()
+        },
+    )
+    .unwrap();
+    let c = TileCircuit {
+        r_wire: 5.0,
+        ..TileCircuit::default()
+    };
+    let reference = common::load_reference("crossbar/xb8_dc");
+    let mut stage = TileStage::build(&m, &c, "").unwrap();
+    let v: Vec<f64> = (0..8).map(|i| 0.1 * (i + 1) as f64).collect();
+    let sol = stage.solve(&v).unwrap();
+    let want: Vec<f64> = (0..8)
+        .map(|j| reference.get(&format!("i(vs{j})")).unwrap().values[0])
+        .collect();
+    let scale = want.iter().fold(0.0f64, |a, b| a.max(b.abs()));
+    for (j, (got, want)) in sol.columns[0].iter().zip(&want).enumerate() {
+        assert!(
+            (got - want).abs() <= 1e-6 * scale,
+            "column {j}: {got} vs ngspice {want}"
+        );
+    }
+    // The IR drop is visible: the ideal G^T V differs by far more than the tolerance.
+    let ideal = &m.ideal_column_currents(&v)[0];
+    let drop = ideal
+        .iter()
+        .zip(&want)
+        .fold(0.0f64, |a, (i, w)| a.max((i - w).abs()));
+    assert!(drop > 1e-4 * scale, "IR drop {drop} of {scale}");
+    // Driver power against ngspice's source currents.
+    let p: f64 = (0..8)
+        .map(|i| -v[i] * reference.get(&format!("i(vin{i})")).unwrap().values[0])
+        .sum();
+    assert!(
+        (sol.driver_power - p).abs() <= 1e-6 * p,
+        "{} vs {p}",
+        sol.driver_power
+    );
 }

@@ -3,10 +3,11 @@
 //! Only the mapped layer runs as a circuit, and it must be the export's last (output) layer:
 //! the layers before it run the export's `f64` inference (`cur = W x + b`,
 //! `neuron.update`, `H(mem - threshold)`, as in [`crate::neuron::export::infer_fc`]) to make
-//! its input spikes. The mapped layer is one circuit ([`super::block`]): tiles, sense
+//! its input spikes. The mapped layer is a circuit block ([`super::block`]): tiles, sense
 //! amplifiers, bias pulses and one circuit neuron per output ([`super::neuron_ckt`]:
-//! membrane, comparator, sample switch, reset path), built once and rerun per image with
-//! new row waveforms. The circuit's spike counts are the latched comparator outputs.
+//! membrane, comparator, sample switch, reset path), built once and rerun per image, solved
+//! in two exact stages (linear tiles per input step, then the neurons; [`super::split`]).
+//! The circuit's spike counts are the latched comparator outputs.
 //!
 //! Energy per inference: the integral of `v * i` over every independent source of the block
 //! ([`super::block::BlockRun::energy_j`]): the row drivers (closed form per step in the
