@@ -11,6 +11,8 @@
 //! spikes with rate 0.3, snnTorch Leaky beta 0.95 / threshold 1, 25 steps of 10 ns, 0.1 V
 //! reads with 4 ns flat tops and 0.5 ns edges, 1 ohm wire segments, virtual-ground
 //! sensing, window 200 k .. 600 k):
+//! - `fc2`: 32 inputs x 10 outputs (the size of `crossbar_mnist`'s fc2), one tile (not in
+//!   the default list: a small case that the coupled mode finishes);
 //! - `64`: 64 inputs x 32 outputs, one 64x64 differential tile;
 //! - `128`: 128 inputs x 64 outputs, one 128x128 differential tile;
 //! - `full`: 1000 inputs x 10 outputs on 64x64 tiles (16 tiles of up to 64x20).
@@ -87,6 +89,7 @@ fn latency(spikes: &[Vec<f64>], t_step: f64) -> f64 {
 
 fn dims(case: &str) -> Option<(usize, usize, usize)> {
     match case {
+        "fc2" => Some((32, 10, 64)),
         "64" => Some((64, 32, 64)),
         "128" => Some((128, 64, 128)),
         "full" => Some((1000, 10, 64)),
