@@ -5,6 +5,7 @@
 
 pub mod block;
 pub mod cli;
+pub mod coupled;
 pub mod map;
 pub mod netgen;
 pub mod neuron_ckt;
