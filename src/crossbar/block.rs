@@ -1,19 +1,28 @@
-//! A whole mapped layer as one circuit: every tile (`.subckt tile<k>`), column sensing,
-//! the sense amplifiers (current-controlled current sources into the membranes, partial
-//! sums of all row blocks meeting at the neuron), bias pulses, the clocks, and one
-//! [`super::neuron_ckt`] neuron (`.subckt lif`) per output.
+//! A whole mapped layer as a circuit: every tile (`.subckt tile<k>`), column sensing,
+//! the sense amplifiers (partial sums of all row blocks meeting at the neuron), bias
+//! pulses, the clocks, and one [`super::neuron_ckt`] neuron (`.subckt lif`) per output.
 //!
-//! The circuit is built once ([`LayerCircuit::build`]: parse, elaborate, matrix structure,
-//! ordering) and rerun per image by replacing the row drivers' waveforms
-//! ([`crate::circuit::Circuit::set_source`]). Only the latched spikes `v(spk<o>)`, the row
-//! driver currents `i(vin<i>)` and the column currents are saved.
+//! Two ways to solve it ([`BlockMode`]):
+//! - [`BlockMode::Split`] (default): the linear tiles as one resistive circuit solved once
+//!   per input step with a cached LU, then the neurons as a small nonlinear circuit driven
+//!   by the sensed currents ([`super::split`], which says why this is exact for both sense
+//!   schemes generated here).
+//! - [`BlockMode::Coupled`]: one netlist with everything ([`block_netlist`]); the sense
+//!   amplifiers are controlled sources (`F` reading `i(vs<k>_<j>)`, or `G` reading
+//!   `v(t<k>c<j>)`). Every Newton iteration of the transient refactors the whole crossbar:
+//!   kept as a check of the split solution and for sensing schemes that load the columns.
+//!
+//! Either is built once ([`LayerCircuit::build`]: parse, elaborate, matrix structure,
+//! ordering) and rerun per image with new stimuli
+//! ([`crate::circuit::Circuit::set_source`]).
 //!
 //! Node names: rows `in<i>` (layer input `i`), tile `k` column `j` at `t<k>c<j>`, sensed by
 //! `vs<k>_<j>` (virtual ground) or `rs<k>_<j>` (resistive); membranes `m<o>`, latched spikes
 //! `spk<o>`.
 
-use super::map::{ColRole, MappedLayer};
-use super::netgen::{tile_subckt, Sense, TileCircuit};
+pub use super::coupled::block_netlist;
+use super::map::MappedLayer;
+use super::netgen::{Sense, TileCircuit};
 use super::neuron_ckt::NeuronCircuit;
 use crate::circuit::tran::TranSpec;
 use crate::circuit::Circuit;
@@ -21,7 +30,16 @@ use crate::devices::waveform::Waveform;
 use crate::error::Error;
 use crate::neuron::NeuronModel;
 use crate::Result;
-use std::fmt::Write;
+
+/// How the block is solved (see the module docs).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum BlockMode {
+    /// Linear tile stage (cached LU, one solve per step), then the neuron stage.
+    #[default]
+    Split,
+    /// One nonlinear netlist with tiles and neurons.
+    Coupled,
+}
 
 /// The result of one image on the block.
 #[derive(Debug, Clone, PartialEq)]
@@ -29,34 +47,62 @@ pub struct BlockRun {
     /// Output spikes per step (`spikes[step][output]`, 0 or 1), read from the latched
     /// comparator outputs.
     pub spikes: Vec<Vec<f64>>,
-    /// Energy drawn from the row drivers (J): integral of `v(in) * (-i(vin))`.
+    /// Membrane voltages at each step's sampling instant (`membranes[step][output]`, V; the
+    /// network's membrane times [`NeuronCircuit::vu`]).
+    pub membranes: Vec<Vec<f64>>,
+    /// Energy per inference (J): `energy_drivers_j + energy_neurons_j`, the integral of
+    /// `v * i` over every independent source of the block.
     pub energy_j: f64,
+    /// Energy drawn from the row drivers (J): integral of `v(in) * (-i(vin))` (the
+    /// virtual-ground sense sources sit at 0 V and deliver none).
+    pub energy_drivers_j: f64,
+    /// Energy delivered by the neuron side's independent sources (J): the sense
+    /// amplifiers' output currents with the bias pulses (`integral of v(m) * i_in`) and the
+    /// three clocks. The comparators, the subtract-reset charge pumps and the (anti-)leak
+    /// are behavioural elements whose supplies are not modelled: not counted.
+    pub energy_neurons_j: f64,
     /// Worst `|I_column - (G^T v)_column|` over columns and steps, relative to the largest
     /// ideal column current of that step.
     pub worst_column_error: f64,
-    /// Time points of the transient.
+    /// Time points of the transient (the neuron stage's in split mode).
     pub points: usize,
+}
+
+/// The solver of a block.
+#[derive(Debug)]
+enum Solver {
+    Split {
+        tiles: Box<super::split::TileStage>,
+        neurons: Box<super::split::NeuronStage>,
+    },
+    Coupled {
+        circ: Box<Circuit>,
+        netlist: String,
+        rows: Vec<usize>,
+        tran: TranSpec,
+    },
 }
 
 /// A mapped layer's circuit, built once.
 #[derive(Debug)]
 pub struct LayerCircuit {
-    circ: Circuit,
-    netlist: String,
-    rows: Vec<usize>,
-    tran: TranSpec,
+    solver: Solver,
     c: TileCircuit,
     m: MappedLayer,
     steps: usize,
     neurons: NeuronCircuit,
+    /// Sense amplifier gain (A into the membrane per A of combined column current).
+    gin: f64,
+    /// Bias pulse amplitude per output (A).
+    bias_amp: Vec<f64>,
 }
 
 fn col_name(k: usize, j: usize) -> String {
-    format!("t{k}c{j}")
+    super::split::col_name(k, j)
 }
 
 /// The sense element of tile `k` column `j`, whose current the neuron reads.
-fn sense_signal(sense: Sense, k: usize, j: usize) -> String {
+pub(crate) fn sense_signal(sense: Sense, k: usize, j: usize) -> String {
     match sense {
         Sense::VirtualGround => format!("i(vs{k}_{j})"),
         Sense::Resistive(_) => format!("v({})", col_name(k, j)),
@@ -66,27 +112,11 @@ fn sense_signal(sense: Sense, k: usize, j: usize) -> String {
 /// The PWL of row `row` over a whole image `x[step][row]`: one trapezoidal pulse of
 /// `x * v_read` per step (`None`: never driven).
 pub fn row_wave(x: &[Vec<f64>], row: usize, c: &TileCircuit) -> Option<Waveform> {
-    let mut pts: Vec<(f64, f64)> = vec![(0.0, 0.0)];
-    for (t, s) in x.iter().enumerate() {
-        let v = s.get(row).copied().unwrap_or(0.0) * c.v_read;
-        if v != 0.0 {
-            let t0 = t as f64 * c.t_step;
-            for (dt, a) in [
-                (0.0, 0.0),
-                (c.edge, v),
-                (c.edge + c.width, v),
-                (2.0 * c.edge + c.width, 0.0),
-            ] {
-                let p = (t0 + dt, a);
-                // Pulses end before the next step (checked by `Phases::new`); only the
-                // first corner of step 0 meets the initial point (0, 0).
-                if pts.last().is_none_or(|l| l.0 < p.0) {
-                    pts.push(p);
-                }
-            }
-        }
-    }
-    (pts.len() > 1).then_some(Waveform::Pwl { pts, repeat: None })
+    let amps: Vec<f64> = x
+        .iter()
+        .map(|s| s.get(row).copied().unwrap_or(0.0) * c.v_read)
+        .collect();
+    super::split::pulse_wave(&amps, c)
 }
 
 /// The row voltage of [`row_wave`] at `t`.
@@ -94,163 +124,56 @@ fn row_voltage(w: &Option<Waveform>, t: f64) -> f64 {
     w.as_ref().map_or(0.0, |w| w.value(t))
 }
 
-fn trapezoid(t: &[f64], y: &[f64]) -> f64 {
-    t.windows(2)
-        .zip(y.windows(2))
-        .map(|(a, b)| (a[1] - a[0]) * (b[0] + b[1]) / 2.0)
+/// `integral of v(t) i(t) dt` for `v` and `i` linear between the points `t`: per interval
+/// `h (v0 i0 / 3 + (v0 i1 + v1 i0) / 6 + v1 i1 / 3)`, exact for piecewise-linear signals
+/// whose corners are points (the row drivers' PWL corners are breakpoints).
+fn product_integral(t: &[f64], v: &[f64], i: &[f64]) -> f64 {
+    (1..t.len())
+        .map(|k| {
+            let (v0, v1, i0, i1) = (v[k - 1], v[k], i[k - 1], i[k]);
+            (t[k] - t[k - 1]) * ((v0 * i0 + v1 * i1) / 3.0 + (v0 * i1 + v1 * i0) / 6.0)
+        })
         .sum()
 }
 
-/// The block netlist of a mapped layer (`bias`: per output, or none), for `steps` steps.
-pub fn block_netlist(
-    m: &MappedLayer,
-    bias: Option<&[f64]>,
-    nc: &NeuronCircuit,
-    c: &TileCircuit,
+/// One value per step and output (`table[step][output]`).
+type StepTable = Vec<Vec<f64>>;
+
+/// Spikes (latched comparator output just before the end of each step) and membranes
+/// (at each step's sampling instant `t_s`) from a transient.
+fn read_neurons(
+    wf: &crate::wave::Waveforms,
+    n_out: usize,
     steps: usize,
-    header: &str,
-) -> String {
-    let mut s = String::with_capacity(64 * m.n_in * m.n_out + 4096);
-    let _ = writeln!(
-        s,
-        "* spinspice crossbar block: {} inputs x {} outputs on {} tiles ({:?} scheme)",
-        m.n_in,
-        m.n_out,
-        m.tiles.len(),
-        m.scheme
-    );
-    for line in header.lines().chain(nc.header().lines()) {
-        let _ = writeln!(s, "* {line}");
-    }
-    let kw = m.current_to_weight(c.v_read);
-    let _ = writeln!(
-        s,
-        "* rows: pulses of x * vread (vread = {:e} V), edges {:e} s, flat top {:e} s; \
-         {} weight units per ampere of combined column current",
-        c.v_read, c.edge, c.width, kw
-    );
-    let _ = writeln!(
-        s,
-        ".param vread={:e} rw={:e} gin={:.12e}",
-        c.v_read,
-        c.r_wire.max(0.0),
-        nc.input_gain(kw)
-    );
-    s.push_str(".options reltol=1e-4\n");
-    nc.subckt(&mut s);
-    for (k, tile) in m.tiles.iter().enumerate() {
-        let _ = writeln!(
-            s,
-            "* tile {k}: inputs {}..{}, outputs {}..{}",
-            tile.row0,
-            tile.row0 + tile.rows() - 1,
-            tile.out0,
-            tile.out0 + tile.outs.max(1) - 1
-        );
-        tile_subckt(&format!("tile{k}"), tile, c.r_wire, &mut s);
-    }
-    for (k, tile) in m.tiles.iter().enumerate() {
-        let _ = write!(s, "xt{k}");
-        for i in 0..tile.rows() {
-            let _ = write!(s, " in{}", tile.row0 + i);
-        }
-        for j in 0..tile.cols() {
-            let _ = write!(s, " {}", col_name(k, j));
-        }
-        let _ = writeln!(s, " tile{k}");
-        let refcol = tile.roles.iter().position(|r| *r == ColRole::Ref);
-        for (j, role) in tile.roles.iter().enumerate() {
-            let col = col_name(k, j);
-            match c.sense {
-                Sense::VirtualGround => {
-                    let _ = writeln!(s, "vs{k}_{j} {col} 0 0");
-                }
-                Sense::Resistive(r) => {
-                    let _ = writeln!(s, "rs{k}_{j} {col} 0 {r:e}");
-                }
-            }
-            let mut inject = |o: usize, sign: &str, from: usize| {
-                let _ = match c.sense {
-                    Sense::VirtualGround => {
-                        writeln!(s, "f{k}_{j}_{o} 0 m{o} vs{k}_{from} {{{sign}gin}}")
-                    }
-                    Sense::Resistive(r) => writeln!(
-                        s,
-                        "g{k}_{j}_{o} 0 m{o} {} 0 {{{sign}gin/{r:e}}}",
-                        col_name(k, from)
-                    ),
-                };
-            };
-            match *role {
-                ColRole::Pos(o) => inject(o, "", j),
-                ColRole::Neg(o) => inject(o, "-", j),
-                ColRole::Single(o) => {
-                    inject(o, "", j);
-                    if let Some(rc) = refcol {
-                        // the reference column's current, subtracted per output
-                        let _ = match c.sense {
-                            Sense::VirtualGround => {
-                                writeln!(s, "fr{k}_{j}_{o} 0 m{o} vs{k}_{rc} {{-gin}}")
-                            }
-                            Sense::Resistive(r) => writeln!(
-                                s,
-                                "gr{k}_{j}_{o} 0 m{o} {} 0 {{-gin/{r:e}}}",
-                                col_name(k, rc)
-                            ),
-                        };
-                    }
-                }
-                ColRole::Ref => {}
-            }
+    t_step: f64,
+    t_s: f64,
+) -> Result<(StepTable, StepTable)> {
+    let t = &wf.scale.values;
+    let end = *t.last().unwrap_or(&0.0);
+    let get = |name: &str| {
+        wf.get(name)
+            .map(|s| s.values.as_slice())
+            .ok_or_else(|| Error::Usage(format!("block output {name} missing")))
+    };
+    let mut spikes = vec![vec![0.0; n_out]; steps];
+    let mut membranes = vec![vec![0.0; n_out]; steps];
+    for o in 0..n_out {
+        let v = get(&format!("v(spk{o})"))?;
+        let m = get(&format!("v(m{o})"))?;
+        for (k, (srow, mrow)) in spikes.iter_mut().zip(membranes.iter_mut()).enumerate() {
+            let at = ((k + 1) as f64 * t_step).min(end);
+            let y = crate::wave::interp(t, v, at).unwrap_or(0.0);
+            srow[o] = if y > 0.5 { 1.0 } else { 0.0 };
+            let ts = (k as f64 * t_step + t_s).min(end);
+            mrow[o] = crate::wave::interp(t, m, ts).unwrap_or(0.0);
         }
     }
-    let ph = &nc.phases;
-    let (e, w) = (c.edge, c.width);
-    for o in 0..m.n_out {
-        let b = bias.map_or(0.0, |b| b[o]);
-        let amp = nc.bias_current(b);
-        if amp != 0.0 {
-            let _ = writeln!(
-                s,
-                "ib{o} 0 m{o} PULSE(0 {amp:.12e} 0 {e:e} {e:e} {w:e} {:e})",
-                c.t_step
-            );
-        }
-        let _ = writeln!(s, "xn{o} m{o} spk{o} phs phr phz lif");
-    }
-    let _ = writeln!(s, "vphs phs 0 {}", ph.sample.pulse(c.t_step));
-    let _ = writeln!(s, "vphr phr 0 {}", ph.reset.pulse(c.t_step));
-    let _ = writeln!(s, "vphz phz 0 {}", ph.zero.pulse(c.t_step));
-    for i in 0..m.n_in {
-        let _ = writeln!(s, "vin{i} in{i} 0 0");
-    }
-    s.push_str(".save");
-    for o in 0..m.n_out {
-        let _ = write!(s, " v(spk{o})");
-    }
-    for i in 0..m.n_in {
-        let _ = write!(s, " i(vin{i})");
-    }
-    for (k, tile) in m.tiles.iter().enumerate() {
-        for j in 0..tile.cols() {
-            let _ = write!(s, " {}", sense_signal(c.sense, k, j));
-        }
-    }
-    s.push('\n');
-    let tstop = steps.max(1) as f64 * c.t_step;
-    let _ = writeln!(
-        s,
-        ".tran {:e} {tstop:e} 0 {:e} uic",
-        c.edge / 2.0,
-        c.t_step / 4.0
-    );
-    s.push_str(".end\n");
-    s
+    Ok((spikes, membranes))
 }
 
 impl LayerCircuit {
     /// Build the block of mapped layer `m` with the export's neuron and biases, for images
-    /// of `steps` steps.
+    /// of `steps` steps, solved in [`BlockMode::Split`].
     pub fn build(
         m: &MappedLayer,
         bias: Option<&[f64]>,
@@ -258,6 +181,19 @@ impl LayerCircuit {
         c: &TileCircuit,
         steps: usize,
         header: &str,
+    ) -> Result<Self> {
+        Self::build_mode(m, bias, neuron, c, steps, header, BlockMode::Split)
+    }
+
+    /// [`LayerCircuit::build`] with an explicit solution mode.
+    pub fn build_mode(
+        m: &MappedLayer,
+        bias: Option<&[f64]>,
+        neuron: &NeuronModel,
+        c: &TileCircuit,
+        steps: usize,
+        header: &str,
+        mode: BlockMode,
     ) -> Result<Self> {
         if steps == 0 {
             return Err(Error::Usage(
@@ -274,47 +210,79 @@ impl LayerCircuit {
             }
         }
         let nc = NeuronCircuit::new(neuron, c)?;
-        let netlist = block_netlist(m, bias, &nc, c, steps, header);
-        let ast = crate::netlist::parse_str(&netlist, "crossbar_block.cir")?;
-        let flat = crate::elab::elaborate(&ast, &[])?;
-        let circ = Circuit::from_flat(&flat)?;
-        let rows = (0..m.n_in)
-            .map(|i| {
-                circ.device_index(&format!("vin{i}"))
-                    .ok_or_else(|| Error::Usage(format!("block has no driver vin{i}")))
-            })
-            .collect::<Result<_>>()?;
-        let tran = match flat.analyses.first() {
-            Some(crate::elab::Analysis::Tran {
-                tstep,
-                tstop,
-                tstart,
-                tmax,
-                uic,
-            }) => TranSpec {
-                tstep: *tstep,
-                tstop: *tstop,
-                tstart: *tstart,
-                tmax: *tmax,
-                uic: *uic,
-            },
-            _ => return Err(Error::Usage("block netlist without .tran".into())),
+        let solver = match mode {
+            BlockMode::Split => {
+                let mut head = format!(
+                    "{header}\nrows: pulses of x * vread (vread = {:e} V), edges {:e} s, flat \
+                     top {:e} s",
+                    c.v_read, c.edge, c.width
+                );
+                if header.is_empty() {
+                    head = head.trim_start().to_string();
+                }
+                Solver::Split {
+                    tiles: Box::new(super::split::TileStage::build(m, c, &head)?),
+                    neurons: Box::new(super::split::NeuronStage::build(m.n_out, &nc, c, steps)?),
+                }
+            }
+            BlockMode::Coupled => {
+                let netlist = block_netlist(m, bias, &nc, c, steps, header);
+                let ast = crate::netlist::parse_str(&netlist, "crossbar_block.cir")?;
+                let flat = crate::elab::elaborate(&ast, &[])?;
+                let circ = Circuit::from_flat(&flat)?;
+                let rows = (0..m.n_in)
+                    .map(|i| {
+                        circ.device_index(&format!("vin{i}"))
+                            .ok_or_else(|| Error::Usage(format!("block has no driver vin{i}")))
+                    })
+                    .collect::<Result<_>>()?;
+                Solver::Coupled {
+                    tran: super::split::tran_of(&flat)?,
+                    circ: Box::new(circ),
+                    netlist,
+                    rows,
+                }
+            }
         };
         Ok(LayerCircuit {
-            circ,
-            netlist,
-            rows,
-            tran,
+            solver,
             c: c.clone(),
             m: m.clone(),
             steps,
+            gin: nc.input_gain(m.current_to_weight(c.v_read)),
+            bias_amp: (0..m.n_out)
+                .map(|o| nc.bias_current(bias.map_or(0.0, |b| b[o])))
+                .collect(),
             neurons: nc,
         })
     }
 
-    /// The block's netlist (what [`LayerCircuit::build`] simulates).
-    pub fn netlist(&self) -> &str {
-        &self.netlist
+    /// The block's netlists, `(file name, text)`: the tile and neuron stages in split mode,
+    /// the single block netlist in coupled mode.
+    pub fn netlists(&self) -> Vec<(&'static str, &str)> {
+        match &self.solver {
+            Solver::Split { tiles, neurons, .. } => vec![
+                ("crossbar_tiles.cir", tiles.netlist()),
+                ("crossbar_neurons.cir", neurons.netlist()),
+            ],
+            Solver::Coupled { netlist, .. } => vec![("crossbar_block.cir", netlist.as_str())],
+        }
+    }
+
+    /// The mode the block is solved in.
+    pub fn mode(&self) -> BlockMode {
+        match self.solver {
+            Solver::Split { .. } => BlockMode::Split,
+            Solver::Coupled { .. } => BlockMode::Coupled,
+        }
+    }
+
+    /// Unknowns of the circuit(s): `(tiles, neurons)` in split mode, `(all, 0)` coupled.
+    pub fn unknowns(&self) -> (usize, usize) {
+        match &self.solver {
+            Solver::Split { tiles, neurons, .. } => (tiles.unknowns(), neurons.unknowns()),
+            Solver::Coupled { circ, .. } => (circ.unknowns(), 0),
+        }
     }
 
     /// Circuit time of one network step (s).
@@ -343,76 +311,192 @@ impl LayerCircuit {
                 r.len()
             )));
         }
+        match self.solver {
+            Solver::Split { .. } => self.run_split(x),
+            Solver::Coupled { .. } => self.run_coupled(x),
+        }
+    }
+
+    fn run_split(&mut self, x: &[Vec<f64>]) -> Result<BlockRun> {
+        let Solver::Split { tiles, neurons } = &mut self.solver else {
+            unreachable!("run_split on a coupled block")
+        };
+        let c = &self.c;
+        let mut amps = Vec::with_capacity(x.len());
+        let mut energy = 0.0;
+        let mut worst: f64 = 0.0;
+        let e2 = super::split::pulse_square_integral(c);
+        for row in x {
+            let v: Vec<f64> = row.iter().map(|xi| xi * c.v_read).collect();
+            let sol = tiles.solve(&v)?;
+            energy += sol.driver_power * e2;
+            let ideal = self.m.ideal_column_currents(&v);
+            for (got, want) in sol.columns.iter().zip(&ideal) {
+                worst = worst.max(column_error(got, want));
+            }
+            amps.push(super::split::membrane_amplitudes(
+                &self.m,
+                &sol.columns,
+                self.gin,
+                &self.bias_amp,
+            ));
+        }
+        let (wf, stats) = neurons.run(&amps)?;
+        let (spikes, membranes) = read_neurons(
+            &wf,
+            self.m.n_out,
+            self.steps,
+            c.t_step,
+            self.neurons.phases.t_s,
+        )?;
+        let t = &wf.scale.values;
+        let inputs: Vec<Vec<f64>> = (0..self.m.n_out)
+            .map(|o| {
+                let a: Vec<f64> = amps.iter().map(|s| s[o]).collect();
+                let w = super::split::pulse_wave(&a, c);
+                t.iter().map(|tt| row_voltage(&w, *tt)).collect()
+            })
+            .collect();
+        let neurons_j = neuron_energy(&wf, &inputs)?;
+        Ok(BlockRun {
+            spikes,
+            membranes,
+            energy_j: energy + neurons_j,
+            energy_drivers_j: energy,
+            energy_neurons_j: neurons_j,
+            worst_column_error: worst,
+            points: stats.points,
+        })
+    }
+
+    fn run_coupled(&mut self, x: &[Vec<f64>]) -> Result<BlockRun> {
+        let Solver::Coupled {
+            circ, rows, tran, ..
+        } = &mut self.solver
+        else {
+            unreachable!("run_coupled on a split block")
+        };
         let c = &self.c;
         let waves: Vec<Option<Waveform>> = (0..self.m.n_in).map(|i| row_wave(x, i, c)).collect();
-        for (idx, w) in self.rows.iter().zip(&waves) {
+        for (idx, w) in rows.iter().zip(&waves) {
             let dc = if w.is_none() { Some(0.0) } else { None };
-            self.circ.set_source(*idx, dc, w.clone())?;
+            circ.set_source(*idx, dc, w.clone())?;
         }
-        let (wf, stats) = self.circ.tran(&self.tran, &mut crate::progress::Silent)?;
+        let (wf, stats) = circ.tran(tran, &mut crate::progress::Silent)?;
         let t = &wf.scale.values;
         let get = |name: &str| {
             wf.get(name)
                 .map(|s| s.values.as_slice())
                 .ok_or_else(|| Error::Usage(format!("block output {name} missing")))
         };
-        // Spikes: the latched comparator output just before the end of each step.
-        let mut spikes = vec![vec![0.0; self.m.n_out]; self.steps];
-        for o in 0..self.m.n_out {
-            let v = get(&format!("v(spk{o})"))?;
-            for (k, row) in spikes.iter_mut().enumerate() {
-                let at = (k + 1) as f64 * c.t_step;
-                let y = crate::wave::interp(t, v, at.min(*t.last().unwrap_or(&0.0))).unwrap_or(0.0);
-                row[o] = if y > 0.5 { 1.0 } else { 0.0 };
-            }
-        }
+        let (spikes, membranes) = read_neurons(
+            &wf,
+            self.m.n_out,
+            self.steps,
+            c.t_step,
+            self.neurons.phases.t_s,
+        )?;
         let mut energy = 0.0;
         for (i, w) in waves.iter().enumerate() {
             if w.is_some() {
                 let iv = get(&format!("i(vin{i})"))?;
-                let p: Vec<f64> = t
-                    .iter()
-                    .zip(iv)
-                    .map(|(tt, ii)| -row_voltage(w, *tt) * ii)
-                    .collect();
-                energy += trapezoid(t, &p);
+                let v: Vec<f64> = t.iter().map(|tt| row_voltage(w, *tt)).collect();
+                energy -= product_integral(t, &v, iv);
             }
         }
         // Column currents at the pulse centres against G^T v.
         let mut worst: f64 = 0.0;
         let centre = c.edge + c.width / 2.0;
-        for (k, tile) in self.m.tiles.iter().enumerate() {
-            let sigs: Vec<&[f64]> = (0..tile.cols())
-                .map(|j| get(&sense_signal(c.sense, k, j)))
-                .collect::<Result<_>>()?;
-            for (step, row) in x.iter().enumerate() {
-                let at = step as f64 * c.t_step + centre;
-                let mut ideal = vec![0.0; tile.cols()];
-                for (r, g) in tile.g.iter().enumerate() {
-                    let v = row[tile.row0 + r] * c.v_read;
-                    if v != 0.0 {
-                        for (a, gij) in ideal.iter_mut().zip(g) {
-                            *a += gij * v;
+        let sigs: Vec<Vec<&[f64]>> = self
+            .m
+            .tiles
+            .iter()
+            .enumerate()
+            .map(|(k, tile)| {
+                (0..tile.cols())
+                    .map(|j| get(&sense_signal(c.sense, k, j)))
+                    .collect::<Result<_>>()
+            })
+            .collect::<Result<_>>()?;
+        for (step, row) in x.iter().enumerate() {
+            let at = step as f64 * c.t_step + centre;
+            let v: Vec<f64> = row.iter().map(|xi| xi * c.v_read).collect();
+            for (tile_sigs, ideal) in sigs.iter().zip(self.m.ideal_column_currents(&v)) {
+                let got: Vec<f64> = tile_sigs
+                    .iter()
+                    .map(|s| {
+                        let y = crate::wave::interp(t, s, at).unwrap_or(0.0);
+                        match c.sense {
+                            Sense::Resistive(r) => y / r,
+                            Sense::VirtualGround => y,
                         }
-                    }
-                }
-                let scale = ideal.iter().fold(0.0f64, |a, b| a.max(b.abs()));
-                if scale > 0.0 {
-                    for (j, s) in sigs.iter().enumerate() {
-                        let mut got = crate::wave::interp(t, s, at).unwrap_or(0.0);
-                        if let Sense::Resistive(r) = c.sense {
-                            got /= r;
-                        }
-                        worst = worst.max((got - ideal[j]).abs() / scale);
-                    }
-                }
+                    })
+                    .collect();
+                worst = worst.max(column_error(&got, &ideal));
             }
         }
+        // Membrane input currents at every point: the sense amplifiers' outputs (gain times
+        // the combined sensed currents) plus the bias pulses.
+        let to_amps = match c.sense {
+            Sense::Resistive(r) => 1.0 / r,
+            Sense::VirtualGround => 1.0,
+        };
+        let bias_wave: Vec<Option<Waveform>> = self
+            .bias_amp
+            .iter()
+            .map(|b| super::split::pulse_wave(&vec![*b; self.steps], c))
+            .collect();
+        let mut inputs = vec![vec![0.0; t.len()]; self.m.n_out];
+        for (p, tt) in t.iter().enumerate() {
+            let cols: Vec<Vec<f64>> = sigs
+                .iter()
+                .map(|ts| ts.iter().map(|s| s[p] * to_amps).collect())
+                .collect();
+            for (o, i) in self.m.combine(&cols).iter().enumerate() {
+                inputs[o][p] = self.gin * i + row_voltage(&bias_wave[o], *tt);
+            }
+        }
+        let neurons_j = neuron_energy(&wf, &inputs)?;
         Ok(BlockRun {
             spikes,
-            energy_j: energy,
+            membranes,
+            energy_j: energy + neurons_j,
+            energy_drivers_j: energy,
+            energy_neurons_j: neurons_j,
             worst_column_error: worst,
             points: stats.points,
         })
     }
+}
+
+/// Energy delivered by the neuron side's independent sources over a transient `wf`: the
+/// membrane inputs `inputs[o]` (A into `m<o>`, at the points of `wf`) deliver
+/// `integral of v(m<o>) i`, the clocks `integral of v * (-i)`.
+fn neuron_energy(wf: &crate::wave::Waveforms, inputs: &[Vec<f64>]) -> Result<f64> {
+    let t = &wf.scale.values;
+    let get = |name: &str| {
+        wf.get(name)
+            .map(|s| s.values.as_slice())
+            .ok_or_else(|| Error::Usage(format!("block output {name} missing")))
+    };
+    let mut e = 0.0;
+    for (o, i) in inputs.iter().enumerate() {
+        e += product_integral(t, get(&format!("v(m{o})"))?, i);
+    }
+    for ph in ["phs", "phr", "phz"] {
+        e -= product_integral(t, get(&format!("v({ph})"))?, get(&format!("i(v{ph})"))?);
+    }
+    Ok(e)
+}
+
+/// Worst `|got - ideal|` relative to the largest `|ideal|` (0 when nothing flows).
+fn column_error(got: &[f64], ideal: &[f64]) -> f64 {
+    let scale = ideal.iter().fold(0.0f64, |a, b| a.max(b.abs()));
+    if scale == 0.0 {
+        return 0.0;
+    }
+    got.iter()
+        .zip(ideal)
+        .map(|(g, i)| (g - i).abs() / scale)
+        .fold(0.0, f64::max)
 }

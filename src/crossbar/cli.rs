@@ -155,12 +155,17 @@ pub fn report(mut seeds: Vec<SeedResult>) -> Report {
             .fold(0.0, f64::max),
         notes: vec![
             "network: f64 inference of the export (neuron::export); circuit: the mapped layer \
-             as one transient block (tiles, sense amplifiers, circuit neurons with comparator, \
-             sample switch and reset); spike counts from the latched comparator outputs"
+             as a two-stage block (linear tiles solved per input step, then the circuit \
+             neurons with comparator, sample switch and reset driven by the sensed currents; \
+             exact for the non-loading sense amplifiers); spike counts from the latched \
+             comparator outputs"
                 .into(),
-            "energy: integral of v*i over the row drivers only (crossbar read energy; sense \
-             amplifiers, neurons and clocks not counted); latency: end of the step after which \
-             the circuit's class no longer changes (10 ns steps, 0.1 V reads, 4 ns pulses)"
+            "energy: integral of v*i over every independent source: row drivers, sense \
+             sources (0 V), sense-amplifier outputs with bias pulses into the membranes, clocks \
+             (behavioural comparators, reset pumps and leaks have no modelled supply: not \
+             counted); per image, energy_drivers_j is the row drivers' part; latency: end of \
+             the step after which the circuit's class no longer changes (10 ns steps, 0.1 V \
+             reads, 4 ns pulses)"
                 .into(),
         ],
         seeds,

@@ -5,7 +5,9 @@
 
 pub mod block;
 pub mod cli;
+pub mod coupled;
 pub mod map;
 pub mod netgen;
 pub mod neuron_ckt;
+pub mod split;
 pub mod validate;

@@ -3,14 +3,18 @@
 //! Only the mapped layer runs as a circuit, and it must be the export's last (output) layer:
 //! the layers before it run the export's `f64` inference (`cur = W x + b`,
 //! `neuron.update`, `H(mem - threshold)`, as in [`crate::neuron::export::infer_fc`]) to make
-//! its input spikes. The mapped layer is one circuit ([`super::block`]): tiles, sense
+//! its input spikes. The mapped layer is a circuit block ([`super::block`]): tiles, sense
 //! amplifiers, bias pulses and one circuit neuron per output ([`super::neuron_ckt`]:
-//! membrane, comparator, sample switch, reset path), built once and rerun per image with
-//! new row waveforms. The circuit's spike counts are the latched comparator outputs.
+//! membrane, comparator, sample switch, reset path), built once and rerun per image, solved
+//! in two exact stages (linear tiles per input step, then the neurons; [`super::split`]).
+//! The circuit's spike counts are the latched comparator outputs.
 //!
-//! Energy per inference: `sum over drivers of the integral of v(in) * (-i(vin))` (the sense
-//! sources sit at 0 V and deliver nothing; the neurons' clocks and comparators are not
-//! counted), trapezoidal over the recorded points.
+//! Energy per inference: the integral of `v * i` over every independent source of the block
+//! ([`super::block::BlockRun::energy_j`]): the row drivers (closed form per step in the
+//! two-stage solution), the virtual-ground sense sources (0 V: none), the sense
+//! amplifiers' output currents with the bias pulses into the membranes, and the clocks.
+//! The behavioural comparators, reset charge pumps and leaks have no modelled supply and
+//! are not counted.
 //! Latency: end of the step after which the circuit's winning output no longer changes.
 
 use super::block::LayerCircuit;
@@ -43,8 +47,11 @@ pub struct ImageResult {
     /// Worst |I_circuit - G^T v| over columns and steps, relative to the largest ideal
     /// column current (IR drop and sensing error).
     pub worst_column_error: f64,
-    /// Energy drawn from the row drivers (J).
+    /// Energy per inference, every independent source (J).
     pub energy_j: f64,
+    /// The row drivers' part of `energy_j` (J).
+    #[serde(default)]
+    pub energy_drivers_j: f64,
     /// Time to decision (s).
     pub latency_s: f64,
 }
@@ -201,6 +208,7 @@ pub fn run_image(
         counts_circuit: counts,
         worst_column_error: run.worst_column_error,
         energy_j: run.energy_j,
+        energy_drivers_j: run.energy_drivers_j,
         latency_s: (decided + 1) as f64 * block.t_step(),
     })
 }
