@@ -8,12 +8,38 @@
 use spinspice::circuit::cli::rising_crossings;
 use spinspice::circuit::Circuit;
 use spinspice::progress::Silent;
+use spinspice::wave::snapshot::{snapshot, SnapshotSpec};
 use spinspice::wave::Waveforms;
 
 const SK: &str = "netlists/sk_lif_neuron_mm.cir";
 
 /// Rest position of the relaxed skyrmion, from T1 (the card's x0).
 const REST: f64 = 36.3e-9;
+/// Left edge of the MTJ footprint (xmtj - lmtj/2): the threshold position.
+const EDGE: f64 = 72e-9;
+
+/// Spike times of the micromagnetic neuron (release build, `sk_micromagnetic_neuron`,
+/// 30 ns): the reference for the compact card in the default run.
+const MM_500: [f64; 4] = [2.909978e-9, 1.072586e-8, 1.867502e-8, 2.661538e-8];
+const MM_333: [f64; 3] = [7.338944e-9, 1.627933e-8, 2.530801e-8];
+
+/// Agreement of compact and micromagnetic spike trains: the same number of spikes in 30 ns,
+/// and each spike within one input period plus the skyrmion's coasting time (0.7 ns). The
+/// micromagnetic skyrmion keeps moving 0.3-0.7 ns after each pulse (its effective mass; the
+/// preset's `spinspice mag` run peaks 0.7-0.8 ns after the pulse ends) and crosses the
+/// threshold while coasting at 333 MHz; the first-order Eq. (15) ODE stops when the current
+/// stops, so it can cross one pulse earlier or later, shifted by up to the coast.
+/// Measured: within 0.13 ns at 500 MHz; at 333 MHz -3.33, -0.34, +2.64 ns (the compact
+/// neuron fires on the 2nd pulse, the micromagnetic one while coasting after the 3rd).
+fn assert_trains_agree(mm: &[f64], cp: &[f64], period: f64) {
+    assert_eq!(mm.len(), cp.len(), "micromagnetic {mm:?}, compact {cp:?}");
+    for (a, b) in mm.iter().zip(cp) {
+        assert!(
+            (a - b).abs() < period + 0.7e-9,
+            "micromagnetic {mm:?}, compact {cp:?}"
+        );
+    }
+}
 
 /// Run the neuron with `state`, input frequency `fin` and stop time `tstop`.
 fn run(state: &str, fin: f64, tstop: f64) -> Waveforms {
@@ -99,4 +125,109 @@ fn sk_micromagnetic_first_pulse_integrates_then_leaks() {
     assert!(spikes(&w).is_empty());
     assert_r_range(&w, false);
     assert_charge(&w);
+}
+
+// The compact card of the netlist (k1 = 0, k2 = -4e8 1/s, gammaj = 3.4e-10) against the
+// micromagnetic spike times (MM_500, MM_333; re-measured by the ignored
+// `sk_micromagnetic_neuron`), with the tolerance of `assert_trains_agree`. The first spike
+// at 500 MHz, reached during the 2nd pulse in both models, is held to 0.5 ns (a quarter
+// of the pulse: both cross while the current is on, where neither coasts).
+#[test]
+fn sk_compact_card_matches_micromagnetic_spikes() {
+    let c500 = spikes(&run("compact", 500e6, 30e-9));
+    let c333 = spikes(&run("compact", 333e6, 30e-9));
+    eprintln!("compact: 500 MHz {c500:?}, 333 MHz {c333:?}");
+    assert_trains_agree(&MM_500, &c500, 2e-9);
+    assert_trains_agree(&MM_333, &c333, 3e-9);
+    assert!((c500[0] - MM_500[0]).abs() < 0.5e-9, "{c500:?}");
+    // Higher frequency fires sooner in both.
+    assert!(c500[0] < c333[0] && MM_500[0] < MM_333[0]);
+}
+
+fn spec(tstop: f64, n: usize) -> SnapshotSpec {
+    SnapshotSpec {
+        grid: Some((0.0, tstop, n)),
+        signals: vec![
+            "x(n1)".into(),
+            "r(n1)".into(),
+            "v(out)".into(),
+            "v(spike)".into(),
+        ],
+        digits: 3,
+        events: vec![("v(spike)".into(), 0.9)],
+    }
+}
+
+/// The paper's LIF behaviour on a micromagnetic run at input period `period`, up to 30 ns:
+/// integration during the ON pulses before the first spike (the skyrmion gains ground over
+/// each pulse), leak between them (after its coast the skyrmion drifts back by at least
+/// 2 nm before the next pulse), firing at the threshold position (the comparator switches
+/// at half the core under the MTJ, the centre at the footprint edge; 3 nm allows the
+/// comparator's 100 ps rise at the skyrmion's 10-20 nm/ns and the discrete, edge-canted
+/// profile: measured 73.5-74.2 nm against the edge at 72 nm), and reset after every spike
+/// (within 3 ns the reverse current takes the skyrmion back past its rest point, measured
+/// 22.8-23.2 nm from T1, but not into the T1 end: its core edge stays 15 nm clear).
+fn assert_lif(w: &Waveforms, period: f64) {
+    let s = spikes(w);
+    let x = |t: f64| at(w, "x(n1)", t);
+    let mut k = 0;
+    while (k as f64 + 1.0) * period < s[0] {
+        let t0 = period * k as f64;
+        let on = x(t0 + 1e-9) - x(t0);
+        assert!(on > 3e-9, "pulse at {t0:e}: moved {on:e}");
+        let peak = max_over(w, "x(n1)", t0 + 1e-9, t0 + period);
+        let back = peak - x(t0 + period);
+        if period > 2.5e-9 || k > 0 {
+            assert!(back > 2e-9, "gap after {t0:e}: drifted back {back:e}");
+        }
+        k += 1;
+    }
+    for t in &s {
+        let xs = x(*t);
+        assert!((xs - EDGE).abs() < 3e-9, "spike at {t:e}: x = {xs:e}");
+        let low = (0..=150)
+            .map(|k| x(t + k as f64 * 20e-12))
+            .fold(f64::MAX, f64::min);
+        if t + 3e-9 < w.scale.values[w.len() - 1] {
+            assert!(low < REST && low > 15e-9, "after {t:e}: down to {low:e}");
+        }
+    }
+}
+
+/// Both frequencies' micromagnetic runs, in parallel (CI has two cores).
+fn mm_pair() -> (Waveforms, Waveforms) {
+    std::thread::scope(|sc| {
+        let a = sc.spawn(|| run("micromagnetic", 500e6, 30e-9));
+        let b = sc.spawn(|| run("micromagnetic", 333e6, 30e-9));
+        (a.join().unwrap(), b.join().unwrap())
+    })
+}
+
+// The micromagnetic skyrmion neuron at 500 and 333 MHz (30 ns each): the LIF behaviour,
+// the MTJ range, an intact skyrmion, higher frequency firing sooner, and agreement with the
+// compact card (`assert_trains_agree`). Measured (release): MM_500 and MM_333.
+#[test]
+#[ignore = "micromagnetic, 2 x 30 ns: ~1 min CPU each in release, several minutes in debug"]
+fn sk_micromagnetic_neuron() {
+    let (w5, w3) = mm_pair();
+    let (s5, s3) = (spikes(&w5), spikes(&w3));
+    eprintln!("micromagnetic: 500 MHz {s5:?}, 333 MHz {s3:?}");
+    assert!(s5[0] < s3[0], "{s5:?} {s3:?}");
+    assert_lif(&w5, 2e-9);
+    assert_lif(&w3, 3e-9);
+    for w in [&w5, &w3] {
+        assert_r_range(w, true);
+        assert_charge(w);
+    }
+    // The recorded reference of the default test: re-measured within 1 % (the
+    // micromagnetic run is deterministic; 1 % allows a different CPU's floating point).
+    for (a, b) in s5.iter().zip(&MM_500).chain(s3.iter().zip(&MM_333)) {
+        assert!((a - b).abs() < 0.01 * b, "{s5:?} {s3:?}");
+    }
+    assert_trains_agree(&s5, &spikes(&run("compact", 500e6, 30e-9)), 2e-9);
+    assert_trains_agree(&s3, &spikes(&run("compact", 333e6, 30e-9)), 3e-9);
+    insta::assert_snapshot!(
+        "sk_lif_neuron_micromagnetic",
+        snapshot(&w5, &spec(30e-9, 31)).unwrap()
+    );
 }
