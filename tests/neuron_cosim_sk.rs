@@ -88,7 +88,7 @@ fn assert_r_range(w: &Waveforms, reaches_threshold: bool) {
     let (lo, hi) = r
         .iter()
         .fold((f64::MAX, f64::MIN), |(a, b), v| (a.min(*v), b.max(*v)));
-    assert!(lo >= 200.0 - 1e-9 && lo < 201.5, "R min {lo}");
+    assert!((200.0 - 1e-9..201.5).contains(&lo), "R min {lo}");
     assert!(hi <= 225.4, "R max {hi}");
     if reaches_threshold {
         // The comparator's upper threshold is R = 211.9 ohm (half the core under the MTJ).
