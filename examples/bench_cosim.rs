@@ -1,9 +1,14 @@
 //! Co-simulation benchmarks (not a timed test): wall time of the main job
-//! (`netlists/dw_lif_neuron.cir`, micromagnetic), of a 10-neuron array in micromagnetic mode
+//! (`netlists/dw_lif_neuron.cir`, micromagnetic), of the micromagnetic skyrmion neuron
+//! (`netlists/sk_lif_neuron_mm.cir`, 30 ns), of a 10-neuron array in micromagnetic mode
 //! and of a 1000-neuron array in compact mode, each a median over `BENCH_REPS` runs
 //! (default 3); `BENCH_ONLY=text` runs only the cases whose name contains it. Run: `cargo run --release --no-default-features --example bench_cosim`.
 
 use std::time::Instant;
+
+#[path = "common/cputime.rs"]
+#[allow(dead_code)]
+mod cputime;
 
 use spinspice::circuit::cli::spike_lines;
 use spinspice::circuit::Circuit;
@@ -27,20 +32,22 @@ fn array(n: usize, state: &str, tstop: f64) -> String {
     s
 }
 
-/// One run: wall time (parse to waveforms), accepted time points and spike count.
-fn time_text(text: &str, name: &str) -> (f64, usize, usize) {
+/// One run: wall and CPU time (parse to waveforms), accepted time points and spike count.
+fn time_text(text: &str, name: &str) -> (f64, f64, usize, usize) {
     let t = Instant::now();
+    let cpu0 = cputime::self_cpu();
     let ast = spinspice::netlist::parse_str(text, name).expect("parse");
     let flat = spinspice::elab::elaborate(&ast, &[]).expect("elab");
     let mut c = Circuit::from_flat(&flat).expect("build");
     let spk = c.spike_signals();
     let (w, st) = c.run_all(&mut Silent).expect("run").remove(0);
     let wall = t.elapsed().as_secs_f64();
+    let cpu = cputime::self_cpu() - cpu0;
     let n: usize = spike_lines(&w, &spk)
         .iter()
         .map(|l| l.split_whitespace().count() - 2)
         .sum();
-    (wall, st.accepted, n)
+    (wall, cpu, st.accepted, n)
 }
 
 fn median(mut v: Vec<f64>) -> f64 {
@@ -55,11 +62,15 @@ fn main() {
         .unwrap_or(3);
     let main_job = std::fs::read_to_string("netlists/dw_lif_neuron.cir")
         .expect("run from the repository root");
+    // The skyrmion card's `problem=` path is relative to the netlist: parse under its name.
+    const SK: &str = "netlists/sk_lif_neuron_mm.cir";
+    let sk = std::fs::read_to_string(SK).expect("run from the repository root");
     let cases = [
         (
             "main job dw_lif_neuron.cir (micromagnetic, 60 ns)",
             main_job,
         ),
+        ("sk_lif_neuron_mm.cir (micromagnetic skyrmion, 30 ns)", sk),
         (
             "10-neuron array, micromagnetic, 60 ns",
             array(10, "micromagnetic", 60e-9),
@@ -74,13 +85,17 @@ fn main() {
         if !name.contains(only.as_str()) {
             continue;
         }
-        let runs: Vec<(f64, usize, usize)> = (0..reps).map(|_| time_text(&text, name)).collect();
+        let file = if name.starts_with("sk_") { SK } else { name };
+        let runs: Vec<(f64, f64, usize, usize)> =
+            (0..reps).map(|_| time_text(&text, file)).collect();
         let times: Vec<f64> = runs.iter().map(|r| r.0).collect();
+        let cpus: Vec<f64> = runs.iter().map(|r| r.1).collect();
         println!(
-            "{name}: median {:.3} s over {reps} runs ({times:.3?}); {} time points, {} spikes",
+            "{name}: median {:.3} s wall, {:.3} s CPU over {reps} runs ({times:.3?}); {} time points, {} spikes",
             median(times.clone()),
-            runs[0].1,
-            runs[0].2
+            median(cpus),
+            runs[0].2,
+            runs[0].3
         );
     }
 }

@@ -26,5 +26,5 @@ fn every_preset_loads() {
             }
         }
     }
-    assert_eq!(n, 21, "3 standard problems + 18 racetrack presets");
+    assert_eq!(n, 22, "3 standard problems + 19 racetrack presets");
 }

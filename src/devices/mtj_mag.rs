@@ -65,7 +65,17 @@ pub struct MagLayer {
     leak: f64,
     width: f64,
     soliton: Soliton,
+    /// Topological charge of the bottom layer after the build's relaxation (0 for a wall).
+    q0: f64,
+    /// Topological charge of the committed state (skyrmion tracks; 0 for a wall).
+    q: f64,
 }
+
+/// A skyrmion counts as lost when `|Q|` falls below this fraction of its relaxed value: an
+/// intact skyrmion on 2 nm cells keeps `|Q|` within a few % of its relaxed 0.85-0.9 (the
+/// finite-difference charge of a 7-12 nm radius core), and annihilation at an edge takes
+/// it to 0 within a few tens of ps, so one half separates the two with a wide margin.
+pub const Q_LOST: f64 = 0.5;
 
 impl std::fmt::Debug for MagLayer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -132,6 +142,8 @@ impl MagLayer {
             leak,
             width: track.width,
             soliton: Soliton::DomainWall,
+            q0: 0.0,
+            q: 0.0,
         })
     }
 
@@ -156,6 +168,22 @@ impl FreeLayer for MagLayer {
         if let Err(e) = self.sim.advance(dt) {
             self.sim.restore(&self.cp)?;
             return Err(e);
+        }
+        if self.soliton == Soliton::Skyrmion {
+            let q = observe::topological_charge(self.sim.system(), self.sim.m(), 0);
+            if q.is_nan() || q.abs() < Q_LOST * self.q0.abs() {
+                let t = self.sim.time();
+                self.sim.restore(&self.cp)?;
+                return Err(Error::Divergence(format!(
+                    "micromagnetic racetrack: the skyrmion was annihilated near t = {t:.4e} s \
+                     (|Q| fell from {:.3} to {:.3}; x = {:.2} nm from T1); lower the drive or \
+                     keep the skyrmion away from the track edges",
+                    self.q0.abs(),
+                    q.abs(),
+                    self.x * 1e9
+                )));
+            }
+            self.q = q;
         }
         let x = self.observe_x();
         if x.is_finite() {
@@ -182,6 +210,9 @@ impl FreeLayer for MagLayer {
     }
     fn velocity(&self, j: f64) -> f64 {
         self.mobility * j - self.leak * (self.x - self.xrest)
+    }
+    fn charge(&self) -> Option<f64> {
+        (self.soliton == Soliton::Skyrmion).then_some(self.q)
     }
 }
 

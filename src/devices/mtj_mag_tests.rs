@@ -182,3 +182,36 @@ fn problem_card_errors_name_the_file() {
     assert!(e.contains("track length"), "{e}");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+// The |Q| check on skyrmion tracks: the relaxed skyrmion of models/racetrack/sk_neuron.toml
+// carries |Q| ~ 1 (the finite-difference charge of an r ~ 8 nm core on 2 nm cells reads
+// 0.85-0.9; the continuum value is 1), and a skyrmion that is lost (erased here, which is
+// the uniform state that annihilation at an edge leaves) is a divergence error saying so,
+// not a track whose position silently freezes at its last value.
+#[test]
+fn lost_skyrmion_is_an_error() {
+    let sp = card_span();
+    let tr = Track {
+        len: 128e-9,
+        width: 64e-9,
+        xmtj: 96e-9,
+        lmtj: 32e-9,
+        ..track()
+    };
+    let mut l = problem::from_card(
+        "../models/racetrack/sk_neuron.toml",
+        &sp,
+        Soliton::Skyrmion,
+        &tr,
+    )
+    .unwrap();
+    let q0 = l.charge().unwrap();
+    assert!(q0.abs() > 0.8 && q0.abs() < 1.05, "relaxed Q = {q0}");
+    l.advance(0.0, 0.0, 20e-12).unwrap();
+    assert!((l.charge().unwrap() - q0).abs() < 0.02);
+    l.sim.set_m_uniform([0.0, 0.0, 1.0]);
+    match l.advance(0.0, 0.0, 20e-12) {
+        Err(Error::Divergence(e)) => assert!(e.contains("annihilated"), "{e}"),
+        other => panic!("expected the annihilation error, got {other:?}"),
+    }
+}

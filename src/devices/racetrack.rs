@@ -53,6 +53,11 @@ pub trait FreeLayer: Send + std::fmt::Debug {
     fn core_fraction(&self, a: f64, b: f64) -> f64;
     /// Estimated soliton velocity (m/s) at current density `j`, for the step bound.
     fn velocity(&self, j: f64) -> f64;
+    /// Topological charge of a micromagnetic skyrmion (None for the other models); a
+    /// racetrack whose layer has one records it as `q(name)`.
+    fn charge(&self) -> Option<f64> {
+        None
+    }
 }
 
 /// Parameters of a `racetrack` card, beside the MTJ's ([`MTJ_PARAMS`]).
@@ -491,6 +496,13 @@ impl Device for Racetrack {
             (format!("r({n})"), Unit::Other("ohm".into())),
             (format!("j({n})"), Unit::Other("A/m^2".into())),
         ]
+        .into_iter()
+        .chain(
+            self.layer
+                .charge()
+                .map(|_| (format!("q({n})"), Unit::Other("1".into()))),
+        )
+        .collect()
     }
 
     fn probe(&self, x: &[f64], out: &mut Vec<f64>) {
@@ -498,6 +510,9 @@ impl Device for Racetrack {
         out.push(self.mz);
         out.push(self.resistance());
         out.push(self.j_of(x));
+        if let Some(q) = self.layer.charge() {
+            out.push(q);
+        }
     }
 }
 

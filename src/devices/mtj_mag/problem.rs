@@ -18,6 +18,7 @@ use std::path::{Path, PathBuf};
 use super::MagLayer;
 use crate::devices::racetrack::{Soliton, Track};
 use crate::error::{Error, Span};
+use crate::micromag::observe::topological_charge;
 use crate::micromag::problem::{Loaded, StageSpec};
 use crate::micromag::{GAMMA_LL, HBAR, MU0, QE};
 
@@ -107,6 +108,8 @@ pub(super) fn from_card(
         leak: 0.0,
         width: track.width,
         soliton,
+        q0: 0.0,
+        q: 0.0,
     };
     l.x = l.observe_x();
     if !l.x.is_finite() {
@@ -119,5 +122,16 @@ pub(super) fn from_card(
         )));
     }
     l.xrest = l.x;
+    if soliton == Soliton::Skyrmion {
+        l.q0 = topological_charge(l.sim.system(), l.sim.m(), 0);
+        l.q = l.q0;
+        if l.q0.abs() < 0.5 {
+            return Err(what(format!(
+                "the relaxed skyrmion has |Q| = {:.3} (expected about 1): it is not a \
+                 skyrmion (too small for the cells, or cut by an edge)",
+                l.q0.abs()
+            )));
+        }
+    }
     Ok(l)
 }
