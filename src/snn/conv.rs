@@ -1,16 +1,37 @@
 //! 2D convolution as im2col plus one matrix product, so that its backward pass is two
-//! matrix products too.
+//! matrix products and a scatter-add.
 //!
 //! burn-ndarray 0.22.1 runs `conv2d` as a direct loop and differentiates it through
 //! `conv_transpose2d` and a weight-gradient convolution over the batch, both direct loops:
 //! on the CSNN's second layer that is more than 10x slower than a GEMM. Here the input is
-//! turned channels-last, its `k x k` windows are gathered with `k * k` slices into a
-//! `[batch * out_h * out_w, channels * k * k]` column matrix, and the convolution is one
-//! product with the `[channels * k * k, out]` weight matrix (matrixmultiply, threaded). The
-//! column order `c * k * k + kh * k + kw` is the layout of burn's `[out, in, kh, kw]` weight,
-//! so the parameters, their initialisation and the checkpoints are unchanged.
+//! made channels-last (`[batch * h * w, channels]` rows), the `k x k` window of every output
+//! pixel is gathered with one `select` of whole rows into a `[batch * out_h * out_w,
+//! k * k * channels]` column matrix, and the convolution is one product with the weight as
+//! a `[k * k * channels, out]` matrix (a permuted view of burn's `[out, in, kh, kw]`
+//! parameter, so the parameters, their initialisation and the checkpoints are unchanged).
+//! `select` is used rather than `k * k` slices because burn-ndarray copies a strided slice
+//! element by element through dynamic-rank indexing, which cost more than the GEMM.
 
-use burn::tensor::Tensor;
+use burn::tensor::{Int, Tensor, TensorData};
+
+/// Row indices of the im2col gather: for each output pixel `(n, oh, ow)` (row-major) and
+/// each kernel offset `(i, j)` (row-major), the input pixel `n * h * w + (oh + i) * w + ow
+/// + j`.
+fn window_rows(n: usize, h: usize, w: usize, kh: usize, kw: usize) -> Vec<i64> {
+    let (oh, ow) = (h + 1 - kh, w + 1 - kw);
+    let mut idx = Vec::with_capacity(n * oh * ow * kh * kw);
+    for b in 0..n {
+        for y in 0..oh {
+            for x in 0..ow {
+                for i in 0..kh {
+                    let row = (b * h + y + i) * w + x;
+                    idx.extend((0..kw).map(|j| (row + j) as i64));
+                }
+            }
+        }
+    }
+    idx
+}
 
 /// Stride-1, unpadded, ungrouped 2D convolution (burn's `Conv2dConfig` default), computed
 /// as im2col + GEMM. Same values as `burn::tensor::module::conv2d` up to f32 summation
@@ -18,7 +39,8 @@ use burn::tensor::Tensor;
 ///
 /// # Shapes
 /// `x`: `[batch, in, h, w]`; `weight`: `[out, in, k_h, k_w]`; `bias`: `[out]`;
-/// output: `[batch, out, h - k_h + 1, w - k_w + 1]`.
+/// output: `[batch, out, h - k_h + 1, w - k_w + 1]` (a channels-last buffer seen through a
+/// permutation).
 ///
 /// The caller guarantees `h >= k_h`, `w >= k_w` and matching channel counts (the CSNN's
 /// fixed shapes); burn's shape checks panic otherwise, as its own `conv2d` would.
@@ -26,17 +48,20 @@ pub fn conv2d_gemm(x: Tensor<4>, weight: Tensor<4>, bias: Option<Tensor<1>>) -> 
     let [n, c, h, w] = x.dims();
     let [o, _, kh, kw] = weight.dims();
     let (oh, ow) = (h + 1 - kh, w + 1 - kw);
-    let xh = x.permute([0, 2, 3, 1]); // [n, h, w, c]
-    let mut windows = Vec::with_capacity(kh * kw);
-    for i in 0..kh {
-        for j in 0..kw {
-            windows.push(xh.clone().slice([0..n, i..i + oh, j..j + ow, 0..c]));
-        }
-    }
-    // [n, oh, ow, c, kh*kw] -> rows: output pixels, columns: (c, kh, kw)
-    let cols: Tensor<5> = Tensor::stack(windows, 4);
-    let cols: Tensor<2> = cols.reshape([n * oh * ow, c * kh * kw]);
-    let wm: Tensor<2> = weight.reshape([o, c * kh * kw]).transpose();
+    let device = x.device();
+    let idx = window_rows(n, h, w, kh, kw);
+    let len = idx.len();
+    let idx = Tensor::<1, Int>::from_data(TensorData::new(idx, [len]), &device);
+    // rows: output pixels; columns: (i, j, channel)
+    let cols: Tensor<2> = if c == 1 {
+        // one channel: a flat gather (burn-ndarray's 1D select is a plain indexed copy)
+        let flat: Tensor<1> = x.reshape([n * h * w]);
+        flat.select(0, idx).reshape([n * oh * ow, kh * kw])
+    } else {
+        let rows: Tensor<2> = x.permute([0, 2, 3, 1]).reshape([n * h * w, c]);
+        rows.select(0, idx).reshape([n * oh * ow, kh * kw * c])
+    };
+    let wm: Tensor<2> = weight.permute([2, 3, 1, 0]).reshape([kh * kw * c, o]);
     let mut y = cols.matmul(wm); // [n*oh*ow, o]
     if let Some(b) = bias {
         y = y + b.reshape([1, o]);
