@@ -8,7 +8,7 @@ cross-entropy summed over steps on the membrane (FC) or on spike counts (CSNN), 
 spinspice's `snn::train::loss`. CPU PyTorch limited to 2 threads (the machine's cores).
 
     pip install torch snntorch   # CPU is used whatever the wheel
-    python3 examples/bench_snntorch.py [DATA_DIR] [BATCHES]
+    python3 examples/bench_snntorch.py [DATA_DIR] [BATCHES] [--model fc/leaky,conv/leaky]
 
 Prints the median seconds per batch and images/s of each model after one warm-up batch,
 in the same format as bench_train.
@@ -123,16 +123,25 @@ def bench(name, model, lossf, images, labels, batches, steps=25, bs=128):
 
 
 def main():
-    directory = sys.argv[1] if len(sys.argv) > 1 else "tests/data/mnist"
-    batches = int(sys.argv[2]) if len(sys.argv) > 2 else 5
+    args, models = [], None
+    argv = iter(sys.argv[1:])
+    for a in argv:
+        if a == "--model":
+            models = [m.strip() for m in next(argv, "").split(",")]
+        else:
+            args.append(a)
+    directory = args[0] if len(args) > 0 else "tests/data/mnist"
+    batches = int(args[1]) if len(args) > 1 else 5
     torch.set_num_threads(2)
     torch.manual_seed(1)
     images = read_idx(find(directory, "train-images-idx3"))
     labels = read_idx(find(directory, "train-labels-idx1"))
     grad = surrogate.atan(alpha=2.0)
     print(f"snnTorch {snn.__version__}, torch {torch.__version__}, threads {torch.get_num_threads()}")
-    bench("snntorch fc/leaky", Fc(0.95, grad), loss_fc, images, labels, batches)
-    bench("snntorch conv/leaky", Conv(0.95, grad), loss_conv, images, labels, batches)
+    if models is None or "fc/leaky" in models:
+        bench("snntorch fc/leaky", Fc(0.95, grad), loss_fc, images, labels, batches)
+    if models is None or "conv/leaky" in models:
+        bench("snntorch conv/leaky", Conv(0.95, grad), loss_conv, images, labels, batches)
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@
 
 pub mod adam;
 pub mod cli;
+pub mod conv;
 pub mod encode;
 pub mod eval;
 pub mod layer;

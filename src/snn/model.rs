@@ -1,5 +1,6 @@
 //! The FC-SNN (784-1000-10) and the CSNN of the paper's Sec. IV / Fig. 10.
 
+use super::conv::conv2d_gemm;
 use super::encode::{Encoding, Input};
 use super::layer::SpikingLayer;
 use super::surrogate::Surrogate;
@@ -220,18 +221,37 @@ impl Csnn {
         self.pool
             .forward(self.conv1.forward(x.reshape([b, 1, 28, 28])))
     }
-}
 
-impl SnnNet for Csnn {
-    fn forward(&self, input: &Input, steps: usize) -> SnnOutput {
+    /// `conv1 -> pool` on `[images, 784]` through the im2col GEMM convolution.
+    fn conv1_pool(&self, x: Tensor<2>) -> Tensor<4> {
+        let [b, _] = x.dims();
+        let y = conv2d_gemm(
+            x.reshape([b, 1, 28, 28]),
+            self.conv1.weight.val(),
+            self.conv1.bias.as_ref().map(|p| p.val()),
+        );
+        self.pool.forward(y)
+    }
+
+    /// `conv2 -> pool` on `[images, 32, 12, 12]` through the im2col GEMM convolution.
+    fn conv2_pool(&self, x: Tensor<4>) -> Tensor<4> {
+        let y = conv2d_gemm(
+            x,
+            self.conv2.weight.val(),
+            self.conv2.bias.as_ref().map(|p| p.val()),
+        );
+        self.pool.forward(y)
+    }
+
+    /// The step-by-step forward pass with burn's own `conv2d` (one full network pass per
+    /// time step). Same dynamics as [`SnnNet::forward`], which runs layer by layer; kept as
+    /// the reference the tests and `bench_train` compare against.
+    pub fn forward_per_step(&self, input: &Input, steps: usize) -> SnnOutput {
         let cur1_const = match input {
             Input::Direct(x) => Some(self.stage1(x.clone())),
             Input::Steps(_) => None,
         };
-        let batch = match input {
-            Input::Direct(x) => x.dims()[0],
-            Input::Steps(f) => f.first().map(|t| t.dims()[0]).unwrap_or(0),
-        };
+        let batch = input_batch(input);
         let device = self.fc.weight.val().device();
         let mut mem1 = Tensor::<4>::zeros([batch, 32, 12, 12], &device);
         let mut mem2 = Tensor::<4>::zeros([batch, 64, 4, 4], &device);
@@ -260,11 +280,184 @@ impl SnnNet for Csnn {
             mem: Tensor::stack(mem_rec, 0),
         }
     }
+}
+
+fn input_batch(input: &Input) -> usize {
+    match input {
+        Input::Direct(x) => x.dims()[0],
+        Input::Steps(f) => f.first().map(|t| t.dims()[0]).unwrap_or(0),
+    }
+}
+
+/// Run a spiking layer's recursion over `steps` inputs stacked along dim 0 (`[steps *
+/// batch, ...]`, step-major); returns the spikes stacked the same way and, if `keep_mem`,
+/// the membranes per step.
+fn lif_steps<const D: usize>(
+    lif: &SpikingLayer,
+    cur: Vec<Tensor<D>>,
+    keep_mem: bool,
+) -> (Vec<Tensor<D>>, Vec<Tensor<D>>) {
+    let Some(first) = cur.first() else {
+        return (vec![], vec![]);
+    };
+    let mut mem = Tensor::<D>::zeros(first.shape(), &first.device());
+    let (mut spk, mut mems) = (Vec::with_capacity(cur.len()), vec![]);
+    for c in cur {
+        let (s, m) = lif.forward(c, mem);
+        spk.push(s);
+        if keep_mem {
+            mems.push(m.clone());
+        }
+        mem = m;
+    }
+    (spk, mems)
+}
+
+impl SnnNet for Csnn {
+    /// Layer by layer over all steps (SpikingJelly's multi-step mode): each convolution and
+    /// the FC layer run once on the `steps` frames stacked into the batch dimension, and
+    /// each spiking layer then runs its recursion over the steps. With direct encoding the
+    /// input is the same at every step, so `conv1 -> pool` runs once.
+    fn forward(&self, input: &Input, steps: usize) -> SnnOutput {
+        let batch = input_batch(input);
+        // conv1 -> pool: one [batch, 32, 12, 12] current per step
+        let cur1: Vec<Tensor<4>> = match input {
+            Input::Direct(x) => vec![self.conv1_pool(x.clone()); steps],
+            Input::Steps(f) => {
+                let frames: Vec<Tensor<2>> =
+                    (0..steps).map(|t| f[t.min(f.len() - 1)].clone()).collect();
+                if frames.is_empty() {
+                    vec![]
+                } else {
+                    self.conv1_pool(Tensor::cat(frames, 0)).chunk(steps, 0)
+                }
+            }
+        };
+        let (spk1, _) = lif_steps(&self.lif, cur1, false);
+        if spk1.is_empty() {
+            let device = self.fc.weight.val().device();
+            let z = Tensor::<3>::zeros([0, batch, 10], &device);
+            return SnnOutput {
+                spk: z.clone(),
+                mem: z,
+            };
+        }
+        // conv2 -> pool on all steps at once
+        let cur2 = self.conv2_pool(Tensor::cat(spk1, 0)).chunk(steps, 0);
+        let (spk2, _) = lif_steps(&self.lif, cur2, false);
+        // FC on all steps at once
+        let flat = Tensor::cat(spk2, 0).reshape([steps * batch, 64 * 16]);
+        let cur3 = self.fc.forward(flat).chunk(steps, 0);
+        let (spk3, mem3) = lif_steps(&self.lif, cur3, true);
+        SnnOutput {
+            spk: Tensor::stack(spk3, 0),
+            mem: Tensor::stack(mem3, 0),
+        }
+    }
 
     fn export_layers(&self) -> (Vec<LayerEntry>, Vec<LayerExport>) {
         let (e1, w1) = conv_export("conv1", &self.conv1);
         let (e2, w2) = conv_export("conv2", &self.conv2);
         let (e3, w3) = linear_export("fc", &self.fc);
         (vec![e1, e2, e3], vec![w1, w2, w3])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::neuron::NeuronModel;
+    use crate::snn::encode::{encode_batch, Encoding};
+    use burn::tensor::Tensor;
+
+    fn flat<const D: usize>(t: Tensor<D>) -> Vec<f32> {
+        t.into_data()
+            .convert::<f32>()
+            .as_slice::<f32>()
+            .unwrap()
+            .to_vec()
+    }
+
+    fn close(a: &[f32], b: &[f32], tol: f32, what: &str) {
+        assert_eq!(a.len(), b.len(), "{what}");
+        let scale = b.iter().fold(0f32, |m, v| m.max(v.abs())).max(1e-3);
+        for (i, (u, v)) in a.iter().zip(b).enumerate() {
+            assert!((u - v).abs() <= tol * scale, "{what}[{i}]: {u} vs {v}");
+        }
+    }
+
+    /// The layer-by-layer forward pass (GEMM convolutions, steps stacked into the batch)
+    /// against the step-by-step one with burn's `conv2d` (independent code): output
+    /// spikes, membranes and the gradients of every weight, for a direct and a rate code
+    /// on 2 images x 4 steps (the reference is slow: burn's direct-loop conv backward).
+    #[test]
+    fn layer_by_layer_equals_step_by_step() {
+        let dev = crate::snn::cpu().autodiff();
+        dev.seed(7);
+        let px: Vec<f32> = (0..2 * 784)
+            .map(|i| ((i * 37 % 101) as f32 / 100.0).powi(2))
+            .collect();
+        for (neuron, enc) in [("leaky", Encoding::Direct), ("dw", Encoding::Rate)] {
+            let cfg = NetConfig {
+                arch: "conv".into(),
+                neuron: NeuronSpec::from_model(&NeuronModel::network_preset(neuron).unwrap()),
+                surrogate: Surrogate::ArcTan { slope: 2.0 },
+                steps: 4,
+                encoding: enc,
+                hidden: 1000,
+            };
+            let mut net = Csnn::new(&cfg, &dev).unwrap();
+            // scaled-up init weights, so that every layer spikes within 4 steps
+            net.conv1.weight = net
+                .conv1
+                .weight
+                .map(|w| w.mul_scalar(4.0).detach().require_grad());
+            net.conv2.weight = net
+                .conv2
+                .weight
+                .map(|w| w.mul_scalar(4.0).detach().require_grad());
+            net.fc.weight = net
+                .fc
+                .weight
+                .map(|w| w.mul_scalar(4.0).detach().require_grad());
+            let input = encode_batch(enc, &px, 2, cfg.steps, 5, &dev);
+            let run = |layered: bool| {
+                let out = if layered {
+                    net.forward(&input, cfg.steps)
+                } else {
+                    net.forward_per_step(&input, cfg.steps)
+                };
+                assert_eq!(out.spk.dims(), [4, 2, 10]);
+                // the CSNN loss's ingredients: spike counts, plus the membranes so that
+                // every step contributes a gradient
+                let l = out.spk.clone().sum_dim(0).powi_scalar(2).sum()
+                    + out.mem.clone().powi_scalar(2).sum().mul_scalar(0.1);
+                let g = l.backward();
+                let gw = |p: &burn::module::Param<Tensor<4>>| flat(p.val().grad(&g).unwrap());
+                (
+                    flat(out.spk),
+                    flat(out.mem),
+                    gw(&net.conv1.weight),
+                    gw(&net.conv2.weight),
+                    flat(net.fc.weight.val().grad(&g).unwrap()),
+                )
+            };
+            let (a, b) = (run(true), run(false));
+            let n_spk = b.0.iter().sum::<f32>();
+            assert!(
+                n_spk > 0.0,
+                "{neuron}: no output spikes (max mem {:?})",
+                b.1.iter().fold(f32::MIN, |m, v| m.max(*v))
+            );
+            // spikes are 0/1: exactly equal unless a membrane lies within f32 rounding of
+            // the threshold (none does here)
+            assert_eq!(a.0, b.0, "{neuron} {enc:?}: spikes");
+            // same sums in another order (up to 800-term dot products): 1e-5 of the
+            // largest value for membranes, 1e-4 for gradients (longer accumulation chains)
+            close(&a.1, &b.1, 1e-5, "mem");
+            close(&a.2, &b.2, 1e-4, "conv1 grad");
+            close(&a.3, &b.3, 1e-4, "conv2 grad");
+            close(&a.4, &b.4, 1e-4, "fc grad");
+        }
     }
 }
