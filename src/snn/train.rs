@@ -386,11 +386,9 @@ fn train_net<N: SnnNet>(
                 .count();
             loss_sum += lv * chunk.len() as f64;
             let grads = l.backward();
-            let lr = cfg.lr_schedule.rate(
-                cfg.lr,
-                (epoch - 1) * batches + bi,
-                cfg.epochs * batches,
-            );
+            let lr = cfg
+                .lr_schedule
+                .rate(cfg.lr, (epoch - 1) * batches + bi, cfg.epochs * batches);
             model = optim.step(lr, model, &grads);
             progress(&Progress::Batch {
                 epoch,
