@@ -5,9 +5,9 @@
 
 use super::block::sense_signal;
 use super::map::{ColRole, MappedLayer};
-use super::netgen::{tile_subckt, Sense, TileCircuit};
+use super::netgen::{Sense, TileCircuit};
 use super::neuron_ckt::NeuronCircuit;
-use super::split::col_name;
+use super::split::{col_name, write_tile_instance, write_tile_subckts};
 use std::fmt::Write;
 
 /// The block netlist of a mapped layer (`bias`: per output, or none), for `steps` steps.
@@ -47,26 +47,9 @@ pub fn block_netlist(
     );
     s.push_str(".options reltol=1e-4\n");
     nc.subckt(&mut s);
+    write_tile_subckts(m, c.r_wire, &mut s);
     for (k, tile) in m.tiles.iter().enumerate() {
-        let _ = writeln!(
-            s,
-            "* tile {k}: inputs {}..{}, outputs {}..{}",
-            tile.row0,
-            tile.row0 + tile.rows() - 1,
-            tile.out0,
-            tile.out0 + tile.outs.max(1) - 1
-        );
-        tile_subckt(&format!("tile{k}"), tile, c.r_wire, &mut s);
-    }
-    for (k, tile) in m.tiles.iter().enumerate() {
-        let _ = write!(s, "xt{k}");
-        for i in 0..tile.rows() {
-            let _ = write!(s, " in{}", tile.row0 + i);
-        }
-        for j in 0..tile.cols() {
-            let _ = write!(s, " {}", col_name(k, j));
-        }
-        let _ = writeln!(s, " tile{k}");
+        write_tile_instance(k, tile, &mut s);
         let refcol = tile.roles.iter().position(|r| *r == ColRole::Ref);
         for (j, role) in tile.roles.iter().enumerate() {
             let col = col_name(k, j);

@@ -28,7 +28,7 @@
 //! (-I_vin_i)` at the flat top, so a step's energy is `P_flat * (w + 2 e / 3)` exactly (the
 //! integral of the squared trapezoid).
 
-use super::map::MappedLayer;
+use super::map::{MappedLayer, Tile};
 use super::netgen::{tile_subckt, Sense, TileCircuit};
 use super::neuron_ckt::NeuronCircuit;
 use crate::circuit::tran::TranSpec;
@@ -74,6 +74,33 @@ pub fn pulse_square_integral(c: &TileCircuit) -> f64 {
     c.width + 2.0 * c.edge / 3.0
 }
 
+/// The `.subckt` of every tile of `m`, each after a comment naming its inputs and outputs.
+pub fn write_tile_subckts(m: &MappedLayer, r_wire: f64, s: &mut String) {
+    for (k, tile) in m.tiles.iter().enumerate() {
+        let _ = writeln!(
+            s,
+            "* tile {k}: inputs {}..{}, outputs {}..{}",
+            tile.row0,
+            tile.row0 + tile.rows() - 1,
+            tile.out0,
+            tile.out0 + tile.outs.max(1) - 1
+        );
+        tile_subckt(&format!("tile{k}"), tile, r_wire, s);
+    }
+}
+
+/// The instance line `xt<k>` of tile `k`: row nodes `in<i>`, column nodes `t<k>c<j>`.
+pub fn write_tile_instance(k: usize, tile: &Tile, s: &mut String) {
+    let _ = write!(s, "xt{k}");
+    for i in 0..tile.rows() {
+        let _ = write!(s, " in{}", tile.row0 + i);
+    }
+    for j in 0..tile.cols() {
+        let _ = write!(s, " {}", col_name(k, j));
+    }
+    let _ = writeln!(s, " tile{k}");
+}
+
 /// The netlist of the tile stage: every tile, its column sensing, the row drivers (DC,
 /// set per step), `.op`.
 pub fn tiles_netlist(m: &MappedLayer, c: &TileCircuit, header: &str) -> String {
@@ -98,26 +125,9 @@ pub fn tiles_netlist(m: &MappedLayer, c: &TileCircuit, header: &str) -> String {
          * neuron stage is driven by exactly that waveform.\n",
     );
     let _ = writeln!(s, ".param vread={:e} rw={:e}", c.v_read, c.r_wire.max(0.0));
+    write_tile_subckts(m, c.r_wire, &mut s);
     for (k, tile) in m.tiles.iter().enumerate() {
-        let _ = writeln!(
-            s,
-            "* tile {k}: inputs {}..{}, outputs {}..{}",
-            tile.row0,
-            tile.row0 + tile.rows() - 1,
-            tile.out0,
-            tile.out0 + tile.outs.max(1) - 1
-        );
-        tile_subckt(&format!("tile{k}"), tile, c.r_wire, &mut s);
-    }
-    for (k, tile) in m.tiles.iter().enumerate() {
-        let _ = write!(s, "xt{k}");
-        for i in 0..tile.rows() {
-            let _ = write!(s, " in{}", tile.row0 + i);
-        }
-        for j in 0..tile.cols() {
-            let _ = write!(s, " {}", col_name(k, j));
-        }
-        let _ = writeln!(s, " tile{k}");
+        write_tile_instance(k, tile, &mut s);
         for j in 0..tile.cols() {
             let col = col_name(k, j);
             let _ = match c.sense {
