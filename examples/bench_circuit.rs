@@ -15,6 +15,7 @@
 //! time point against the number of unknowns for the meshes (the scaling curve).
 
 #[path = "common/cputime.rs"]
+#[allow(dead_code)]
 mod cputime;
 
 use spinspice::circuit::tran::TranSpec;

@@ -14,6 +14,10 @@
 //! Run: `RAYON_NUM_THREADS=2 cargo run --release --no-default-features --example
 //! bench_micromag [-- --long] [--no-ref]`
 
+#[path = "common/cputime.rs"]
+#[allow(dead_code)]
+mod cputime;
+
 use spinspice::micromag::{Effects, Material, Shape, Simulation, Stack, System};
 use std::time::Instant;
 
@@ -44,21 +48,6 @@ fn track(layers: usize) -> Simulation {
     .expect("valid initial state");
     sim.set_current_density([1e11, 0.0, 0.0]);
     sim
-}
-
-/// Process CPU time (s): the sum over this process's threads of the on-CPU time in
-/// /proc/self/task/*/schedstat (Linux, ns resolution). On a shared machine the wall time
-/// depends on the load; the CPU time of a batch of evaluations much less (apart from
-/// rayon's spin-waiting with several threads).
-fn cpu_secs() -> Option<f64> {
-    let mut s = 0.0;
-    for e in std::fs::read_dir("/proc/self/task").ok()? {
-        let p = e.ok()?.path().join("schedstat");
-        if let Ok(t) = std::fs::read_to_string(p) {
-            s += t.split_whitespace().next()?.parse::<f64>().ok()?;
-        }
-    }
-    Some(s * 1e-9)
 }
 
 /// magnum.np's timings for `layers` (ns per cell: field eval wall, field eval CPU time of all
@@ -127,13 +116,13 @@ fn main() {
             })
             .collect();
         // CPU time of a batch of 100 evaluations.
-        let c0 = cpu_secs();
+        let c0 = cputime::threads_cpu();
         let w0 = Instant::now();
         for _ in 0..100 {
             sim.effective_field();
         }
         let wall_batch = w0.elapsed().as_secs_f64() / 100.0 * 1e9 / cells;
-        let cpu_batch = match (c0, cpu_secs()) {
+        let cpu_batch = match (c0, cputime::threads_cpu()) {
             (Some(a), Some(b)) => (b - a) / 100.0 * 1e9 / cells,
             _ => f64::NAN,
         };
@@ -178,7 +167,7 @@ fn main() {
         sim.set_current_pulses([1e11, 0.0, 0.0], 0.0, 1e-9, 2e-9)
             .expect("valid pulse train");
         let t0 = Instant::now();
-        let cpu0 = cpu_secs().unwrap_or(f64::NAN);
+        let cpu0 = cputime::threads_cpu().unwrap_or(f64::NAN);
         for n in 1..=long_ns {
             sim.advance_to(n as f64 * 1e-9).expect("long run");
             println!(
@@ -194,7 +183,7 @@ fn main() {
         println!(
             "{long_ns} ns, 5-layer DW track, 500 MHz pulses: wall {:.1} s, CPU {:.1} s, {} accepted / {} rejected steps, {} evals",
             t0.elapsed().as_secs_f64(),
-            cpu_secs().unwrap_or(f64::NAN) - cpu0,
+            cputime::threads_cpu().unwrap_or(f64::NAN) - cpu0,
             st.accepted,
             st.rejected,
             st.evals

@@ -15,6 +15,7 @@
 //! the spike counts of the first and last neuron from both tools (they must agree).
 
 #[path = "common/cputime.rs"]
+#[allow(dead_code)]
 mod cputime;
 
 use spinspice::circuit::Circuit;

@@ -9,17 +9,15 @@
 
 use spinspice::micromag::field::*;
 use spinspice::micromag::{vec3::V3, Material, Shape, Stack, System};
-/// CPU time of all threads of this process (ns), from /proc/self/task/*/schedstat.
+#[path = "common/cputime.rs"]
+#[allow(dead_code)]
+mod cputime;
+
+/// CPU time of all threads of this process (ns); NaN without schedstat.
 fn cpu_ns() -> f64 {
-    let mut s = 0.0;
-    for e in std::fs::read_dir("/proc/self/task").unwrap() {
-        let p = e.unwrap().path().join("schedstat");
-        if let Ok(t) = std::fs::read_to_string(p) {
-            s += t.split_whitespace().next().unwrap().parse::<f64>().unwrap();
-        }
-    }
-    s
+    cputime::threads_cpu().map_or(f64::NAN, |s| s * 1e9)
 }
+
 fn main() {
     let mat = Material {
         ms: 0.8e6,
