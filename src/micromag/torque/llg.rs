@@ -7,6 +7,18 @@ use super::super::{GAMMA_LL, MU0};
 use super::SpinOrbit;
 use rayon::prelude::*;
 
+/// `(T + alpha m x T) / (1 + alpha^2)`: the Gilbert equation solved for dm/dt.
+#[inline(always)]
+fn gilbert(m: V3, t: V3, alpha: f64) -> V3 {
+    let mt = cross(m, t);
+    let s = 1.0 / (1.0 + alpha * alpha);
+    [
+        s * (t[0] + alpha * mt[0]),
+        s * (t[1] + alpha * mt[1]),
+        s * (t[2] + alpha * mt[2]),
+    ]
+}
+
 /// `out = (T + alpha m x T) / (1 + alpha^2)` with `T = -gamma mu0 m x H + tau` (1/s), the
 /// exact solution of the Gilbert form for `|m| = 1`. `tau` may be empty (no spin torque).
 /// Non-magnetic cells get zero.
@@ -26,14 +38,7 @@ pub fn rhs(sys: &System, m: &[V3], h: &[V3], tau: &[V3], out: &mut [V3]) {
             if let Some(tc) = tau.get(c) {
                 t = [t[0] + tc[0], t[1] + tc[1], t[2] + tc[2]];
             }
-            let a = sys.alpha[c];
-            let mt = cross(mc, t);
-            let s = 1.0 / (1.0 + a * a);
-            *o = [
-                s * (t[0] + a * mt[0]),
-                s * (t[1] + a * mt[1]),
-                s * (t[2] + a * mt[2]),
-            ];
+            *o = gilbert(mc, t, sys.alpha[c]);
         });
 }
 
@@ -55,14 +60,7 @@ pub fn rhs_sot(sys: &System, m: &[V3], h: &[V3], sot: &SpinOrbit, j: V3, out: &m
             let mh = cross(mc, h[c]);
             let tc = sot.torque_at(c, mc, zj);
             let t = [-g * mh[0] + tc[0], -g * mh[1] + tc[1], -g * mh[2] + tc[2]];
-            let a = sys.alpha[c];
-            let mt = cross(mc, t);
-            let s = 1.0 / (1.0 + a * a);
-            *o = [
-                s * (t[0] + a * mt[0]),
-                s * (t[1] + a * mt[1]),
-                s * (t[2] + a * mt[2]),
-            ];
+            *o = gilbert(mc, t, sys.alpha[c]);
         });
 }
 
