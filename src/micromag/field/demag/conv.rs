@@ -1,67 +1,171 @@
-//! The demag convolution proper, in three passes that each stream over memory once:
+//! The demag convolution proper, generic over the FFT precision ([`Real`]: `f32` by
+//! default, `f64` on request), in three passes that each stream over memory once:
 //!
 //! 1. rows: for every magnetic slab and row `y`, the real-to-complex FFT along x of the three
-//!    components of `M = Ms m` (zero-padded to `px`), written row-major into `xk`
-//!    (`[((slab * ny + y) * 3 + comp) * nkx + kx]`), so no transpose is needed;
+//!    components of `M = Ms m` (zero-padded to `px`, rounded to `T` on the gather), written
+//!    row-major into `xk` (`[((slab * ny + y) * 3 + comp) * nkx + kx]`), so no transpose is
+//!    needed;
 //! 2. columns: for a block of `kx` columns at a time, gather the `ny` non-zero entries of
 //!    every (slab, component) column, FFT along y (padded to `py`), multiply by the k-space
 //!    kernel (summing over slab pairs), inverse FFT along y and scatter the first `ny`
 //!    entries (the only ones the field needs) back in place. A block's columns stay in
 //!    cache from the gather to the scatter;
-//! 3. rows again: the complex-to-real inverse FFT along x of each row, added into `h` on
-//!    magnetic cells (only the first `nx` outputs are kept).
+//! 3. rows again: the complex-to-real inverse FFT along x of each row, added (in f64) into
+//!    `h` on magnetic cells (only the first `nx` outputs are kept).
 //!
 //! Scratch buffers are thread-local and grow only on the first evaluations, so evaluating
 //! the field allocates nothing in steady state.
 
-use super::{Demag, C64};
+use super::Geometry;
 use crate::micromag::stack::System;
 use crate::micromag::vec3::V3;
 use rayon::prelude::*;
+use realfft::num_complex::Complex;
+use realfft::{ComplexToReal, RealFftPlanner, RealToComplex};
+use rustfft::num_traits::Float;
+use rustfft::{Fft, FftNum, FftPlanner};
 use std::cell::RefCell;
+use std::sync::Arc;
+
+/// A floating-point type the convolution runs in (`f32` or `f64`).
+pub trait Real: FftNum + Float + Default {
+    /// `v` rounded to this type.
+    fn of(v: f64) -> Self;
+    /// This value as `f64` (exact).
+    fn wide(self) -> f64;
+    /// Run `f` with `nr` reals and `nc` complexes of this thread's scratch space for this
+    /// type. `f` must not call into rayon (it would be re-entered on this thread by a stolen
+    /// task).
+    fn with_scratch<R>(
+        nr: usize,
+        nc: usize,
+        f: impl FnOnce(&mut [Self], &mut [Complex<Self>]) -> R,
+    ) -> R;
+}
+
+type Pool<T> = RefCell<(Vec<T>, Vec<Complex<T>>)>;
 
 thread_local! {
-    /// Per-thread scratch: real and complex work space.
-    static SCRATCH: RefCell<(Vec<f64>, Vec<C64>)> = const { RefCell::new((Vec::new(), Vec::new())) };
+    /// Per-thread scratch of the f32 convolution: real and complex work space.
+    static SCRATCH32: Pool<f32> = const { RefCell::new((Vec::new(), Vec::new())) };
+    /// Per-thread scratch of the f64 convolution.
+    static SCRATCH64: Pool<f64> = const { RefCell::new((Vec::new(), Vec::new())) };
 }
 
-/// Run `f` with `nr` reals and `nc` complexes of this thread's scratch space. `f` must not
-/// call into rayon (it would be re-entered on this thread by a stolen task).
-fn with_scratch<R>(nr: usize, nc: usize, f: impl FnOnce(&mut [f64], &mut [C64]) -> R) -> R {
-    SCRATCH.with(|s| {
-        let mut s = s.borrow_mut();
-        let (r, c) = &mut *s;
-        if r.len() < nr {
-            r.resize(nr, 0.0);
-        }
-        if c.len() < nc {
-            c.resize(nc, C64::default());
-        }
-        f(&mut r[..nr], &mut c[..nc])
-    })
+fn borrow<T: Real, R>(
+    s: &Pool<T>,
+    nr: usize,
+    nc: usize,
+    f: impl FnOnce(&mut [T], &mut [Complex<T>]) -> R,
+) -> R {
+    let mut s = s.borrow_mut();
+    let (r, c) = &mut *s;
+    if r.len() < nr {
+        r.resize(nr, T::zero());
+    }
+    if c.len() < nc {
+        c.resize(nc, Complex::default());
+    }
+    f(&mut r[..nr], &mut c[..nc])
 }
 
-#[derive(Clone, Copy)]
-struct SyncPtr(*mut C64);
+impl Real for f32 {
+    fn of(v: f64) -> Self {
+        v as f32
+    }
+    fn wide(self) -> f64 {
+        f64::from(self)
+    }
+    fn with_scratch<R>(
+        nr: usize,
+        nc: usize,
+        f: impl FnOnce(&mut [Self], &mut [Complex<Self>]) -> R,
+    ) -> R {
+        SCRATCH32.with(|s| borrow(s, nr, nc, f))
+    }
+}
+
+impl Real for f64 {
+    fn of(v: f64) -> Self {
+        v
+    }
+    fn wide(self) -> f64 {
+        self
+    }
+    fn with_scratch<R>(
+        nr: usize,
+        nc: usize,
+        f: impl FnOnce(&mut [Self], &mut [Complex<Self>]) -> R,
+    ) -> R {
+        SCRATCH64.with(|s| borrow(s, nr, nc, f))
+    }
+}
+
+struct SyncPtr<T>(*mut Complex<T>);
+impl<T> Clone for SyncPtr<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<T> Copy for SyncPtr<T> {}
 // SAFETY: used only to read and write disjoint column blocks of `xk` from parallel tasks
 // (see pass 2 of `convolve`).
-unsafe impl Send for SyncPtr {}
-unsafe impl Sync for SyncPtr {}
+unsafe impl<T> Send for SyncPtr<T> {}
+unsafe impl<T> Sync for SyncPtr<T> {}
 
-impl SyncPtr {
+impl<T> SyncPtr<T> {
     /// The pointer (a method, so that closures capture the whole `Sync` wrapper).
-    fn get(&self) -> *mut C64 {
+    fn get(&self) -> *mut Complex<T> {
         self.0
     }
 }
 
-impl Demag {
+/// Plans, kernel and buffers of the convolution in precision `T`.
+pub(super) struct Conv<T: Real> {
+    g: Geometry,
+    /// k-space kernel, `[(o * 6 + component) * nq + q]`, q = kx * py + ky.
+    kern: Vec<T>,
+    fwd: Arc<dyn RealToComplex<T>>,
+    inv: Arc<dyn ComplexToReal<T>>,
+    fft_y: Arc<dyn Fft<T>>,
+    ifft_y: Arc<dyn Fft<T>>,
+    /// Row spectra of M (after pass 1) and of H (after pass 2),
+    /// `[((slab * ny + y) * 3 + comp) * nkx + kx]`.
+    xk: Vec<Complex<T>>,
+    /// kx columns per task of the column pass.
+    block: usize,
+}
+
+impl<T: Real> Conv<T> {
+    /// Plans and buffers for geometry `g`, with the kernel `kern` (built in f64) rounded
+    /// once to `T`.
+    pub(super) fn new(g: Geometry, kern: &[f64]) -> Self {
+        let mut rp = RealFftPlanner::<T>::new();
+        let mut cp = FftPlanner::<T>::new();
+        let ns = g.slabs.len();
+        // About 24-48 columns (f64; twice that in f32) per task: a block's columns and their
+        // field stay in L2.
+        let cols = 32 * 8 / std::mem::size_of::<T>();
+        let block = (cols / (3 * ns.max(1))).clamp(2, 16).min(g.nkx);
+        Conv {
+            kern: kern.iter().map(|v| T::of(*v)).collect(),
+            fwd: rp.plan_fft_forward(g.px),
+            inv: rp.plan_fft_inverse(g.px),
+            fft_y: cp.plan_fft_forward(g.py),
+            ifft_y: cp.plan_fft_inverse(g.py),
+            xk: vec![Complex::default(); 3 * ns * g.ny * g.nkx],
+            block,
+            g,
+        }
+    }
+
     /// Add the demagnetising field of `m` to `h`.
     pub(super) fn convolve(&mut self, sys: &System, m: &[V3], h: &mut [V3]) {
-        let (nx, ny, px, py, nkx) = (self.nx, self.ny, self.px, self.py, self.nkx);
-        let ns = self.slabs.len();
+        let g = &self.g;
+        let (nx, ny, px, py, nkx) = (g.nx, g.ny, g.px, g.py, g.nkx);
+        let ns = g.slabs.len();
         let plane = nx * ny;
-        let (slabs, ms) = (&self.slabs, &sys.ms);
+        let (slabs, ms) = (&g.slabs, &sys.ms);
 
         // Pass 1: forward FFT along x, one task per (slab, row).
         let fwd = &self.fwd;
@@ -72,12 +176,12 @@ impl Demag {
             .with_min_len(4)
             .for_each(|(r, out)| {
                 let base = slabs[r / ny] * plane + (r % ny) * nx;
-                with_scratch(px, r2c_len, |row, sc| {
+                T::with_scratch(px, r2c_len, |row, sc| {
                     for (comp, o) in out.chunks_exact_mut(nkx).enumerate() {
                         for x in 0..nx {
-                            row[x] = ms[base + x] * m[base + x][comp];
+                            row[x] = T::of(ms[base + x] * m[base + x][comp]);
                         }
-                        row[nx..].iter_mut().for_each(|v| *v = 0.0);
+                        row[nx..].iter_mut().for_each(|v| *v = T::zero());
                         // Lengths match by construction: this cannot fail.
                         let _ = fwd.process_with_scratch(row, o, sc);
                     }
@@ -91,13 +195,13 @@ impl Demag {
         let fft_len = fft_y
             .get_inplace_scratch_len()
             .max(ifft_y.get_inplace_scratch_len());
-        let (kern, pairs) = (&self.kern, &self.pairs);
+        let (kern, pairs) = (&self.kern, &g.pairs);
         let nq = nkx * py;
         let xp = SyncPtr(self.xk.as_mut_ptr());
         (0..nkx.div_ceil(bw)).into_par_iter().for_each(|blk| {
             let k0 = blk * bw;
             let w = bw.min(nkx - k0);
-            with_scratch(0, 2 * ncol * py + fft_len, |_, sc| {
+            T::with_scratch(0, 2 * ncol * py + fft_len, |_, sc| {
                 let (cols, rest) = sc.split_at_mut(ncol * py);
                 let (hcols, fsc) = rest.split_at_mut(ncol * py);
                 let col = |s: usize, comp: usize, b: usize| ((s * 3 + comp) * w + b) * py;
@@ -115,7 +219,7 @@ impl Demag {
                             let c0 = col(s, comp, b);
                             cols[c0 + ny..c0 + py]
                                 .iter_mut()
-                                .for_each(|v| *v = C64::default());
+                                .for_each(|v| *v = Complex::default());
                         }
                     }
                 }
@@ -137,7 +241,7 @@ impl Demag {
                             let mz = &cols[col(s2, 2, b)..col(s2, 2, b) + py];
                             product(
                                 [k(0), k(1), k(2), k(3), k(4), k(5)],
-                                zs,
+                                T::of(zs),
                                 [mx, my, mz],
                                 [&mut *hx, &mut *hy, &mut *hz],
                                 first,
@@ -163,7 +267,7 @@ impl Demag {
         });
 
         // Pass 3: inverse FFT along x, one task per row of `h`.
-        let (inv, slab_of, xk) = (&self.inv, &self.slab_of, &self.xk);
+        let (inv, slab_of, xk) = (&self.inv, &g.slab_of, &self.xk);
         let c2r_len = inv.get_scratch_len();
         h.par_chunks_mut(nx)
             .enumerate()
@@ -175,20 +279,20 @@ impl Demag {
                     return;
                 }
                 let base = k * plane + y * nx;
-                with_scratch(px, nkx + c2r_len, |row, sc| {
+                T::with_scratch(px, nkx + c2r_len, |row, sc| {
                     let (spec, csc) = sc.split_at_mut(nkx);
                     for comp in 0..3 {
                         let src = ((s * ny + y) * 3 + comp) * nkx;
                         spec.copy_from_slice(&xk[src..src + nkx]);
-                        spec[0].im = 0.0;
+                        spec[0].im = T::zero();
                         if px % 2 == 0 {
-                            spec[nkx - 1].im = 0.0;
+                            spec[nkx - 1].im = T::zero();
                         }
                         // Lengths match and the edge imaginary parts are zeroed: cannot fail.
                         let _ = inv.process_with_scratch(spec, row, csc);
                         for (x, hc) in hrow.iter_mut().enumerate() {
                             if ms[base + x] > 0.0 {
-                                hc[comp] += row[x];
+                                hc[comp] += row[x].wide();
                             }
                         }
                     }
@@ -198,19 +302,22 @@ impl Demag {
 }
 
 /// Three disjoint mutable `len`-long windows of `v` starting at `a < b < c`.
-fn three(v: &mut [C64], a: usize, b: usize, c: usize, len: usize) -> [&mut [C64]; 3] {
+fn three<T>(v: &mut [T], a: usize, b: usize, c: usize, len: usize) -> [&mut [T]; 3] {
     let (_, r) = v.split_at_mut(a);
     let (x, r) = r.split_at_mut(b - a);
     let (y, r) = r.split_at_mut(c - b);
     [&mut x[..len], &mut y[..len], &mut r[..len]]
 }
 
+type Cols<'a, T> = [&'a [Complex<T>]; 3];
+type ColsMut<'a, T> = [&'a mut [Complex<T>]; 3];
+
 /// `H += N M` (or `H = N M` when `set`) along one column of k-points, for one slab pair.
 /// The six kernel rows are `Nxx, Nyy, Nzz, Nxy` (real transforms) and `Nxz, Nyz` (imaginary
 /// transforms, stored as their imaginary parts); `zs` is the z sign of the pair (the
 /// xz and yz components are odd in z, hence zero within a slab: `odd` false skips them).
 /// Uses AVX2 and FMA when the CPU has them (the crate is built for baseline x86-64).
-fn product(k: [&[f64]; 6], zs: f64, m: [&[C64]; 3], h: [&mut [C64]; 3], set: bool, odd: bool) {
+fn product<T: Real>(k: [&[T]; 6], zs: T, m: Cols<T>, h: ColsMut<T>, set: bool, odd: bool) {
     #[cfg(target_arch = "x86_64")]
     {
         if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma")
@@ -218,40 +325,40 @@ fn product(k: [&[f64]; 6], zs: f64, m: [&[C64]; 3], h: [&mut [C64]; 3], set: boo
             // SAFETY: the features were just detected.
             unsafe {
                 match (set, odd) {
-                    (true, true) => product_avx::<true, true>(k, zs, m, h),
-                    (true, false) => product_avx::<true, false>(k, zs, m, h),
-                    (false, true) => product_avx::<false, true>(k, zs, m, h),
-                    (false, false) => product_avx::<false, false>(k, zs, m, h),
+                    (true, true) => product_avx::<T, true, true>(k, zs, m, h),
+                    (true, false) => product_avx::<T, true, false>(k, zs, m, h),
+                    (false, true) => product_avx::<T, false, true>(k, zs, m, h),
+                    (false, false) => product_avx::<T, false, false>(k, zs, m, h),
                 }
             }
             return;
         }
     }
     match (set, odd) {
-        (true, true) => product_body::<true, true>(k, zs, m, h),
-        (true, false) => product_body::<true, false>(k, zs, m, h),
-        (false, true) => product_body::<false, true>(k, zs, m, h),
-        (false, false) => product_body::<false, false>(k, zs, m, h),
+        (true, true) => product_body::<T, true, true>(k, zs, m, h),
+        (true, false) => product_body::<T, true, false>(k, zs, m, h),
+        (false, true) => product_body::<T, false, true>(k, zs, m, h),
+        (false, false) => product_body::<T, false, false>(k, zs, m, h),
     }
 }
 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,fma")]
-unsafe fn product_avx<const SET: bool, const ODD: bool>(
-    k: [&[f64]; 6],
-    zs: f64,
-    m: [&[C64]; 3],
-    h: [&mut [C64]; 3],
+unsafe fn product_avx<T: Real, const SET: bool, const ODD: bool>(
+    k: [&[T]; 6],
+    zs: T,
+    m: Cols<T>,
+    h: ColsMut<T>,
 ) {
-    product_body::<SET, ODD>(k, zs, m, h)
+    product_body::<T, SET, ODD>(k, zs, m, h)
 }
 
 #[inline(always)]
-fn product_body<const SET: bool, const ODD: bool>(
-    k: [&[f64]; 6],
-    zs: f64,
-    m: [&[C64]; 3],
-    h: [&mut [C64]; 3],
+fn product_body<T: Real, const SET: bool, const ODD: bool>(
+    k: [&[T]; 6],
+    zs: T,
+    m: Cols<T>,
+    h: ColsMut<T>,
 ) {
     let [kxx, kyy, kzz, kxy, kxz, kyz] = k;
     let [mx, my, mz] = m;
@@ -268,24 +375,24 @@ fn product_body<const SET: bool, const ODD: bool>(
     let (mx, my, mz, hy, hz) = (&mx[..n], &my[..n], &mz[..n], &mut hy[..n], &mut hz[..n]);
     for i in 0..n {
         let (a, b, c) = (mx[i], my[i], mz[i]);
-        let mut x = C64::new(kxx[i] * a.re + kxy[i] * b.re, kxx[i] * a.im + kxy[i] * b.im);
-        let mut y = C64::new(kxy[i] * a.re + kyy[i] * b.re, kxy[i] * a.im + kyy[i] * b.im);
-        let mut z = C64::new(kzz[i] * c.re, kzz[i] * c.im);
+        let mut x = Complex::new(kxx[i] * a.re + kxy[i] * b.re, kxx[i] * a.im + kxy[i] * b.im);
+        let mut y = Complex::new(kxy[i] * a.re + kyy[i] * b.re, kxy[i] * a.im + kyy[i] * b.im);
+        let mut z = Complex::new(kzz[i] * c.re, kzz[i] * c.im);
         if ODD {
             // i v = (-v.im, v.re)
             let (xz, yz) = (zs * kxz[i], zs * kyz[i]);
-            x += C64::new(-xz * c.im, xz * c.re);
-            y += C64::new(-yz * c.im, yz * c.re);
-            z += C64::new(-xz * a.im - yz * b.im, xz * a.re + yz * b.re);
+            x = x + Complex::new(-xz * c.im, xz * c.re);
+            y = y + Complex::new(-yz * c.im, yz * c.re);
+            z = z + Complex::new(-xz * a.im - yz * b.im, xz * a.re + yz * b.re);
         }
         if SET {
             hx[i] = x;
             hy[i] = y;
             hz[i] = z;
         } else {
-            hx[i] += x;
-            hy[i] += y;
-            hz[i] += z;
+            hx[i] = hx[i] + x;
+            hy[i] = hy[i] + y;
+            hz[i] = hz[i] + z;
         }
     }
 }
