@@ -160,7 +160,11 @@ fn box_factor_in(mode: DemagMode, n: [usize; 3], cell: [f64; 3], dir: usize) -> 
         / h.len() as f64;
     // Zero by symmetry: round-off only, 1e-9 Ms in f64; in f32 the transforms' round-off
     // (about 1e-7 Ms, see the demag module docs) bounds it, 1e-6 Ms.
-    let tol = if mode == DemagMode::FullF64 { 1e-9 } else { 1e-6 };
+    let tol = if mode == DemagMode::FullF64 {
+        1e-9
+    } else {
+        1e-6
+    };
     assert!(off < tol * 1e6, "{mode:?}: transverse average field {off}");
     -avg / 1e6
 }
@@ -298,7 +302,10 @@ fn fft_vs_direct(mode: DemagMode, tol: f64) {
         }
     }
     eprintln!("{mode:?}: FFT vs direct sum: max deviation {worst:e} A/m");
-    assert!(worst < tol * 8e5, "{mode:?}: max |H_fft - H_direct| = {worst} A/m");
+    assert!(
+        worst < tol * 8e5,
+        "{mode:?}: max |H_fft - H_direct| = {worst} A/m"
+    );
 }
 
 #[test]

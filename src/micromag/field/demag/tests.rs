@@ -92,12 +92,18 @@ fn f32_convolution_matches_direct_newell_sum() {
     let e = worst_error(DemagMode::Full);
     assert!(e < 1e-6 * ms, "f32 demag: max |H_fft - H_direct| = {e} A/m");
     // And the error is f32 round-off, not f64 round-off: a check that f32 really runs.
-    assert!(e > 1e-10 * ms, "f32 demag error {e} A/m is suspiciously small");
+    assert!(
+        e > 1e-10 * ms,
+        "f32 demag error {e} A/m is suspiciously small"
+    );
 }
 
 #[test]
 fn f64_convolution_matches_direct_newell_sum() {
     // f64 throughout: round-off only, 1e-9 Ms as in tests/micromag_exact.rs.
     let e = worst_error(DemagMode::FullF64);
-    assert!(e < 1e-9 * 8e5, "f64 demag: max |H_fft - H_direct| = {e} A/m");
+    assert!(
+        e < 1e-9 * 8e5,
+        "f64 demag: max |H_fft - H_direct| = {e} A/m"
+    );
 }
