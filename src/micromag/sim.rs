@@ -181,7 +181,66 @@ impl Equation {
         self.evals += 1;
     }
 
+    /// Index of the demag term when the local terms can be fused into its last pass: a full
+    /// convolution, and every other term covered by the fused local pass.
+    fn fusable_demag(&mut self) -> Option<usize> {
+        let mut found = None;
+        for (i, term) in self.terms.iter_mut().enumerate() {
+            if self.fused.get(i).copied().unwrap_or(false) {
+                continue;
+            }
+            match term.as_demag_mut() {
+                Some(d) if d.is_full() && found.is_none() => found = Some(i),
+                _ => return None,
+            }
+        }
+        found
+    }
+
+    /// The deterministic field with the local terms fused into the demag convolution and,
+    /// when `out` is not empty, the LLG right-hand side (with the spin-orbit torque `sot`)
+    /// computed in the same pass into `out`. `false` (nothing done) when not applicable.
+    fn fused_field(
+        &mut self,
+        m: &[V3],
+        t: f64,
+        out: &mut [V3],
+        sot: Option<(usize, [f64; 2])>,
+    ) -> bool {
+        let Some(i) = self.fusable_demag() else {
+            return false;
+        };
+        let Equation {
+            sys,
+            terms,
+            zeeman,
+            torques,
+            local,
+            h,
+            ..
+        } = self;
+        let rows = local.rows(sys, zeeman, m, t);
+        let sot = sot.and_then(|(k, zj)| torques[k].as_spin_orbit().map(|s| (s, zj)));
+        let nx = sys.mesh.n[0];
+        let sys = &*sys;
+        let Some(d) = terms[i].as_demag_mut() else {
+            return false;
+        };
+        d.convolve_rows(
+            sys,
+            m,
+            h,
+            out,
+            |r, hr| rows.write_row(r, hr),
+            |r, hr, or| llg::rhs_cells(sys, m, r * nx, hr, or, sot),
+        );
+        true
+    }
+
     fn deterministic_field(&mut self, m: &[V3], t: f64) {
+        if self.fused_field(m, t, &mut [], None) {
+            return;
+        }
         // The fused local terms and the applied field write `h`; the others add to it.
         self.local.write(&self.sys, &self.zeeman, m, t, &mut self.h);
         for (i, term) in self.terms.iter_mut().enumerate() {
@@ -198,9 +257,26 @@ impl Equation {
 
     /// `dm/dt` (1/s) at `(m, t)` into `out`.
     pub fn rhs(&mut self, m: &[V3], t: f64, out: &mut [V3]) {
-        self.field(m, t);
         let j = self.drive.at(t);
         let with_tau = !self.torques.is_empty() && j != [0.0; 3];
+        // Without thermal noise, and with no torque or only the spin-orbit one, the field
+        // and the right-hand side come out of one pass (same arithmetic as below).
+        if self.thermal.is_none() {
+            let sot = match (with_tau, self.torques.len()) {
+                (false, _) => Some(None),
+                (true, 1) if self.torques[0].as_spin_orbit().is_some() => {
+                    Some(Some((0, [-j[1], j[0]])))
+                }
+                _ => None,
+            };
+            if let Some(sot) = sot {
+                if self.fused_field(m, t, out, sot) {
+                    self.evals += 1;
+                    return;
+                }
+            }
+        }
+        self.field(m, t);
         if !with_tau {
             llg::rhs(&self.sys, m, &self.h, &[], out);
         } else if let (1, Some(sot)) = (self.torques.len(), self.torques[0].as_spin_orbit()) {
@@ -753,3 +829,7 @@ mod tests {
         assert_eq!(CurrentDrive::Fixed([1.0; 3]).next_edge(0.0), None);
     }
 }
+
+#[cfg(test)]
+#[path = "sim_fused_tests.rs"]
+mod fused_tests;

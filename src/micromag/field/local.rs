@@ -122,105 +122,139 @@ impl LocalFields {
 
     /// Set `h` to the sum of the included terms' fields plus the applied field at `t`.
     pub fn write(&self, sys: &System, zeeman: &Zeeman, m: &[V3], t: f64, h: &mut [V3]) {
-        let b = zeeman.b_at(t);
-        let hz = [b[0] / MU0, b[1] / MU0, b[2] / MU0];
-        let [nx, ny, _] = sys.mesh.n;
-        let plane = nx * ny;
-        let rows = h.len() / nx;
+        let w = self.rows(sys, zeeman, m, t);
+        let nx = sys.mesh.n[0];
         let rows_per_task = (PAR_MIN / nx).max(1);
-        let (cells, anis_u, rkky) = (&self.cells, &sys.anis_u, &self.rkky);
         h.par_chunks_mut(nx * rows_per_task)
             .enumerate()
             .for_each(|(task, hrows)| {
-                let r0 = task * rows_per_task;
-                for r in r0..(r0 + rows_per_task).min(rows) {
-                    let (j, k) = (r % ny, r / ny);
-                    let [rk_dn, rk_up] = rkky[k];
-                    let hrow = &mut hrows[(r - r0) * nx..(r - r0 + 1) * nx];
-                    let base = r * nx;
-                    for (i, hc) in hrow.iter_mut().enumerate() {
-                        let c = base + i;
-                        let p = cells[c];
-                        if p.inv_ms == 0.0 {
-                            *hc = [0.0; 3];
-                            continue;
-                        }
-                        let mc = m[c];
-                        // Exchange and DMI: sum of weights times neighbour terms; the 1/Ms
-                        // is applied at the end.
-                        let mut acc = [0.0; 3];
-                        let mut ex = |n: usize, wgt: f64| {
-                            let mn = m[n];
-                            acc[0] += wgt * (mn[0] - mc[0]);
-                            acc[1] += wgt * (mn[1] - mc[1]);
-                            acc[2] += wgt * (mn[2] - mc[2]);
-                        };
-                        if i > 0 {
-                            ex(c - 1, cells[c - 1].ex[0]);
-                        }
-                        ex(c + usize::from(i + 1 < nx), p.ex[0]);
-                        if j > 0 {
-                            ex(c - nx, cells[c - nx].ex[1]);
-                        }
-                        ex(c + if j + 1 < ny { nx } else { 0 }, p.ex[1]);
-                        if k > 0 && cells[c - plane].ex[2] != 0.0 {
-                            ex(c - plane, cells[c - plane].ex[2]);
-                        }
-                        if p.ex[2] != 0.0 {
-                            ex(c + plane, p.ex[2]);
-                        }
-                        // DMI (see dmi.rs): a link along +x adds (-m_z, 0, m_x) of the
-                        // neighbour times D/d, along +y (0, -m_z, m_y); the reverse links
-                        // with the opposite sign.
-                        if i + 1 < nx {
-                            let (d, mn) = (p.dm[0], m[c + 1]);
-                            acc[0] -= d * mn[2];
-                            acc[2] += d * mn[0];
-                        }
-                        if i > 0 {
-                            let (d, mn) = (cells[c - 1].dm[0], m[c - 1]);
-                            acc[0] += d * mn[2];
-                            acc[2] -= d * mn[0];
-                        }
-                        if j + 1 < ny {
-                            let (d, mn) = (p.dm[1], m[c + nx]);
-                            acc[1] -= d * mn[2];
-                            acc[2] += d * mn[1];
-                        }
-                        if j > 0 {
-                            let (d, mn) = (cells[c - nx].dm[1], m[c - nx]);
-                            acc[1] += d * mn[2];
-                            acc[2] -= d * mn[1];
-                        }
-                        // Interlayer exchange with the facing cell of the next layer.
-                        for (off, s) in [rk_dn, rk_up] {
-                            if off != 0 {
-                                let n = (c as isize + off) as usize;
-                                if cells[n].inv_ms != 0.0 {
-                                    let mn = m[n];
-                                    acc[0] += s * mn[0];
-                                    acc[1] += s * mn[1];
-                                    acc[2] += s * mn[2];
-                                }
-                            }
-                        }
-                        // Anisotropy.
-                        if p.ku != 0.0 {
-                            let u = anis_u[c];
-                            let s = p.ku * (mc[0] * u[0] + mc[1] * u[1] + mc[2] * u[2]);
-                            acc[0] += s * u[0];
-                            acc[1] += s * u[1];
-                            acc[2] += s * u[2];
-                        }
-                        let inv = p.inv_ms;
-                        *hc = [
-                            hz[0] + acc[0] * inv,
-                            hz[1] + acc[1] * inv,
-                            hz[2] + acc[2] * inv,
-                        ];
-                    }
+                for (i, hrow) in hrows.chunks_exact_mut(nx).enumerate() {
+                    w.write_row(task * rows_per_task + i, hrow);
                 }
             });
+    }
+
+    /// A writer of single rows of the field for `m` at `t` (for passes that fuse this one
+    /// with their own row loop).
+    pub fn rows<'a>(
+        &'a self,
+        sys: &'a System,
+        zeeman: &Zeeman,
+        m: &'a [V3],
+        t: f64,
+    ) -> LocalRows<'a> {
+        let b = zeeman.b_at(t);
+        LocalRows {
+            lf: self,
+            sys,
+            m,
+            hz: [b[0] / MU0, b[1] / MU0, b[2] / MU0],
+        }
+    }
+}
+
+/// [`LocalFields`] bound to one magnetisation and time: writes the field row by row.
+#[derive(Debug, Clone, Copy)]
+pub struct LocalRows<'a> {
+    lf: &'a LocalFields,
+    sys: &'a System,
+    m: &'a [V3],
+    /// The applied field (A/m).
+    hz: V3,
+}
+
+impl LocalRows<'_> {
+    /// Set `hrow` to the field of row `r` (cells `r nx .. (r + 1) nx`).
+    pub fn write_row(&self, r: usize, hrow: &mut [V3]) {
+        let (sys, m, hz) = (self.sys, self.m, self.hz);
+        let [nx, ny, _] = sys.mesh.n;
+        let plane = nx * ny;
+        let (cells, anis_u, rkky) = (&self.lf.cells, &sys.anis_u, &self.lf.rkky);
+        let hrow = &mut hrow[..nx];
+        let (j, k) = (r % ny, r / ny);
+        let [rk_dn, rk_up] = rkky[k];
+        let base = r * nx;
+        for (i, hc) in hrow.iter_mut().enumerate() {
+            let c = base + i;
+            let p = cells[c];
+            if p.inv_ms == 0.0 {
+                *hc = [0.0; 3];
+                continue;
+            }
+            let mc = m[c];
+            // Exchange and DMI: sum of weights times neighbour terms; the 1/Ms
+            // is applied at the end.
+            let mut acc = [0.0; 3];
+            let mut ex = |n: usize, wgt: f64| {
+                let mn = m[n];
+                acc[0] += wgt * (mn[0] - mc[0]);
+                acc[1] += wgt * (mn[1] - mc[1]);
+                acc[2] += wgt * (mn[2] - mc[2]);
+            };
+            if i > 0 {
+                ex(c - 1, cells[c - 1].ex[0]);
+            }
+            ex(c + usize::from(i + 1 < nx), p.ex[0]);
+            if j > 0 {
+                ex(c - nx, cells[c - nx].ex[1]);
+            }
+            ex(c + if j + 1 < ny { nx } else { 0 }, p.ex[1]);
+            if k > 0 && cells[c - plane].ex[2] != 0.0 {
+                ex(c - plane, cells[c - plane].ex[2]);
+            }
+            if p.ex[2] != 0.0 {
+                ex(c + plane, p.ex[2]);
+            }
+            // DMI (see dmi.rs): a link along +x adds (-m_z, 0, m_x) of the
+            // neighbour times D/d, along +y (0, -m_z, m_y); the reverse links
+            // with the opposite sign.
+            if i + 1 < nx {
+                let (d, mn) = (p.dm[0], m[c + 1]);
+                acc[0] -= d * mn[2];
+                acc[2] += d * mn[0];
+            }
+            if i > 0 {
+                let (d, mn) = (cells[c - 1].dm[0], m[c - 1]);
+                acc[0] += d * mn[2];
+                acc[2] -= d * mn[0];
+            }
+            if j + 1 < ny {
+                let (d, mn) = (p.dm[1], m[c + nx]);
+                acc[1] -= d * mn[2];
+                acc[2] += d * mn[1];
+            }
+            if j > 0 {
+                let (d, mn) = (cells[c - nx].dm[1], m[c - nx]);
+                acc[1] += d * mn[2];
+                acc[2] -= d * mn[1];
+            }
+            // Interlayer exchange with the facing cell of the next layer.
+            for (off, s) in [rk_dn, rk_up] {
+                if off != 0 {
+                    let n = (c as isize + off) as usize;
+                    if cells[n].inv_ms != 0.0 {
+                        let mn = m[n];
+                        acc[0] += s * mn[0];
+                        acc[1] += s * mn[1];
+                        acc[2] += s * mn[2];
+                    }
+                }
+            }
+            // Anisotropy.
+            if p.ku != 0.0 {
+                let u = anis_u[c];
+                let s = p.ku * (mc[0] * u[0] + mc[1] * u[1] + mc[2] * u[2]);
+                acc[0] += s * u[0];
+                acc[1] += s * u[1];
+                acc[2] += s * u[2];
+            }
+            let inv = p.inv_ms;
+            *hc = [
+                hz[0] + acc[0] * inv,
+                hz[1] + acc[1] * inv,
+                hz[2] + acc[2] * inv,
+            ];
+        }
     }
 }
 

@@ -21,7 +21,7 @@ pub use demag::{Demag, DemagMode};
 pub use dmi::InterfacialDmi;
 pub use exchange::Exchange;
 pub use interlayer::Interlayer;
-pub use local::{LocalFields, LocalTerms};
+pub use local::{LocalFields, LocalRows, LocalTerms};
 pub use thermal::Thermal;
 pub use zeeman::Zeeman;
 
@@ -56,6 +56,11 @@ pub trait FieldTerm: Send {
     /// Called once before each time step of length `dt` starting at `t` (the thermal field
     /// draws its noise here). Default: nothing.
     fn begin_step(&mut self, _sys: &System, _t: f64, _dt: f64) {}
+    /// This term as a [`Demag`], if it is one (the simulation then fuses the local terms
+    /// and the LLG right-hand side into the convolution's last pass).
+    fn as_demag_mut(&mut self) -> Option<&mut Demag> {
+        None
+    }
 }
 
 /// `sum_c Ms_c m_c . h_c V` over magnetic cells (A^2/m^2 m^3 = J/mu0).

@@ -64,6 +64,36 @@ pub fn rhs_sot(sys: &System, m: &[V3], h: &[V3], sot: &SpinOrbit, j: V3, out: &m
         });
 }
 
+/// [`rhs`] without spin torque, or [`rhs_sot`] with `sot = Some((torque, z x j))`, on the
+/// cells `c0 .. c0 + out.len()` only (`h` and `out` hold those cells; `m` is whole).
+pub fn rhs_cells(
+    sys: &System,
+    m: &[V3],
+    c0: usize,
+    h: &[V3],
+    out: &mut [V3],
+    sot: Option<(&SpinOrbit, [f64; 2])>,
+) {
+    let g = GAMMA_LL * MU0;
+    for (i, (o, hc)) in out.iter_mut().zip(h).enumerate() {
+        let c = c0 + i;
+        if sys.ms[c] == 0.0 {
+            *o = [0.0; 3];
+            continue;
+        }
+        let mc = m[c];
+        let mh = cross(mc, *hc);
+        let t = match sot {
+            None => [-g * mh[0], -g * mh[1], -g * mh[2]],
+            Some((s, zj)) => {
+                let tc = s.torque_at(c, mc, zj);
+                [-g * mh[0] + tc[0], -g * mh[1] + tc[1], -g * mh[2] + tc[2]]
+            }
+        };
+        *o = gilbert(mc, t, sys.alpha[c]);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

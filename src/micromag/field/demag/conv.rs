@@ -159,8 +159,19 @@ impl<T: Real> Conv<T> {
         }
     }
 
-    /// Add the demagnetising field of `m` to `h`.
-    pub(super) fn convolve(&mut self, sys: &System, m: &[V3], h: &mut [V3]) {
+    /// The convolution with the caller's row work (see `Demag::convolve_rows`).
+    pub(super) fn convolve<P, Q>(
+        &mut self,
+        sys: &System,
+        m: &[V3],
+        h: &mut [V3],
+        out: &mut [V3],
+        pre: P,
+        post: Q,
+    ) where
+        P: Fn(usize, &mut [V3]) + Sync,
+        Q: Fn(usize, &[V3], &mut [V3]) + Sync,
+    {
         let g = &self.g;
         let (nx, ny, px, py, nkx) = (g.nx, g.ny, g.px, g.py, g.nkx);
         let ns = g.slabs.len();
@@ -266,38 +277,52 @@ impl<T: Real> Conv<T> {
             });
         });
 
-        // Pass 3: inverse FFT along x, one task per row of `h`.
+        // Pass 3: inverse FFT along x, one task per row of `h`, between the caller's `pre`
+        // and `post` row work (see `Demag::convolve_rows`).
         let (inv, slab_of, xk) = (&self.inv, &g.slab_of, &self.xk);
         let c2r_len = inv.get_scratch_len();
-        h.par_chunks_mut(nx)
-            .enumerate()
-            .with_min_len(4)
-            .for_each(|(r, hrow)| {
-                let (k, y) = (r / ny, r % ny);
-                let s = slab_of[k];
-                if s == usize::MAX {
-                    return;
-                }
-                let base = k * plane + y * nx;
-                T::with_scratch(px, nkx + c2r_len, |row, sc| {
-                    let (spec, csc) = sc.split_at_mut(nkx);
-                    for comp in 0..3 {
-                        let src = ((s * ny + y) * 3 + comp) * nkx;
-                        spec.copy_from_slice(&xk[src..src + nkx]);
-                        spec[0].im = T::zero();
-                        if px % 2 == 0 {
-                            spec[nkx - 1].im = T::zero();
-                        }
-                        // Lengths match and the edge imaginary parts are zeroed: cannot fail.
-                        let _ = inv.process_with_scratch(spec, row, csc);
-                        for (x, hc) in hrow.iter_mut().enumerate() {
-                            if ms[base + x] > 0.0 {
-                                hc[comp] += row[x].wide();
-                            }
+        let row = |r: usize, hrow: &mut [V3]| {
+            pre(r, hrow);
+            let (k, y) = (r / ny, r % ny);
+            let s = slab_of[k];
+            if s == usize::MAX {
+                return;
+            }
+            let base = k * plane + y * nx;
+            T::with_scratch(px, nkx + c2r_len, |row, sc| {
+                let (spec, csc) = sc.split_at_mut(nkx);
+                for comp in 0..3 {
+                    let src = ((s * ny + y) * 3 + comp) * nkx;
+                    spec.copy_from_slice(&xk[src..src + nkx]);
+                    spec[0].im = T::zero();
+                    if px % 2 == 0 {
+                        spec[nkx - 1].im = T::zero();
+                    }
+                    // Lengths match and the edge imaginary parts are zeroed: cannot fail.
+                    let _ = inv.process_with_scratch(spec, row, csc);
+                    for (x, hc) in hrow.iter_mut().enumerate() {
+                        if ms[base + x] > 0.0 {
+                            hc[comp] += row[x].wide();
                         }
                     }
-                });
+                }
             });
+        };
+        if out.is_empty() {
+            h.par_chunks_mut(nx)
+                .enumerate()
+                .with_min_len(4)
+                .for_each(|(r, hrow)| row(r, hrow));
+        } else {
+            h.par_chunks_mut(nx)
+                .zip(out.par_chunks_mut(nx))
+                .enumerate()
+                .with_min_len(4)
+                .for_each(|(r, (hrow, orow))| {
+                    row(r, hrow);
+                    post(r, hrow, orow);
+                });
+        }
     }
 }
 

@@ -318,11 +318,56 @@ impl FieldTerm for Demag {
                     h[c][2] -= sys.ms[c] * m[c][2];
                 }
             }
-            DemagMode::Full | DemagMode::FullF64 => match &mut self.engine {
-                Engine::F32(c) => c.convolve(sys, m, h),
-                Engine::F64(c) => c.convolve(sys, m, h),
-                Engine::None => {}
-            },
+            DemagMode::Full | DemagMode::FullF64 => {
+                self.convolve_rows(sys, m, h, &mut [], |_, _| {}, |_, _, _| {});
+            }
+        }
+    }
+    fn as_demag_mut(&mut self) -> Option<&mut Demag> {
+        Some(self)
+    }
+}
+
+impl Demag {
+    /// Whether this is the FFT convolution (in either precision).
+    pub fn is_full(&self) -> bool {
+        !matches!(self.engine, Engine::None)
+    }
+
+    /// The FFT convolution fused with per-row work (one pass over memory and one parallel
+    /// section fewer for each): in its last pass, for every row `r` of the mesh (`nx`
+    /// cells, `r = k ny + j`) it calls `pre(r, h_row)` (which may set the row, or leave it to
+    /// have the field added to it), adds the
+    /// demagnetising field of `m` on magnetic cells, then, when `out` is not empty, calls
+    /// `post(r, h_row, out_row)`. A mode other than a full one only runs `pre` and `post`.
+    pub fn convolve_rows<P, Q>(
+        &mut self,
+        sys: &System,
+        m: &[V3],
+        h: &mut [V3],
+        out: &mut [V3],
+        pre: P,
+        post: Q,
+    ) where
+        P: Fn(usize, &mut [V3]) + Sync,
+        Q: Fn(usize, &[V3], &mut [V3]) + Sync,
+    {
+        match &mut self.engine {
+            Engine::F32(c) => c.convolve(sys, m, h, out, pre, post),
+            Engine::F64(c) => c.convolve(sys, m, h, out, pre, post),
+            Engine::None => {
+                let nx = sys.mesh.n[0];
+                h.par_chunks_mut(nx)
+                    .enumerate()
+                    .for_each(|(r, hr)| pre(r, hr));
+                self.add_field(sys, m, 0.0, h);
+                if !out.is_empty() {
+                    h.par_chunks(nx)
+                        .zip(out.par_chunks_mut(nx))
+                        .enumerate()
+                        .for_each(|(r, (hr, or))| post(r, hr, or));
+                }
+            }
         }
     }
 }
