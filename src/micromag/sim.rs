@@ -1,8 +1,8 @@
 //! The [`Simulation`]: system, magnetisation, time, field terms, torques and stepper.
 
 use super::field::{
-    Anisotropy, Demag, DemagMode, Exchange, FieldTerm, InterfacialDmi, Interlayer, LocalFields,
-    LocalTerms, Thermal, Zeeman,
+    demag::Stage, Anisotropy, Demag, DemagMode, Exchange, FieldTerm, InterfacialDmi, Interlayer,
+    LocalFields, LocalTerms, Thermal, Zeeman,
 };
 use super::observe;
 use super::stack::System;
@@ -198,11 +198,12 @@ impl Equation {
     }
 
     /// The deterministic field with the local terms fused into the demag convolution and,
-    /// when `out` is not empty, the LLG right-hand side (with the spin-orbit torque `sot`)
-    /// computed in the same pass into `out`. `false` (nothing done) when not applicable.
+    /// when `out` is not empty, the LLG right-hand side (with the spin-orbit torque `sot`,
+    /// the index of the torque and `z x j`) computed in the same pass into `out`. `false`
+    /// (nothing done) when not applicable.
     fn fused_field(
         &mut self,
-        m: &[V3],
+        m: Stage<'_>,
         t: f64,
         out: &mut [V3],
         sot: Option<(usize, [f64; 2])>,
@@ -219,7 +220,7 @@ impl Equation {
             h,
             ..
         } = self;
-        let rows = local.rows(sys, zeeman, m, t);
+        let rows = local.rows(sys, zeeman, t);
         let sot = sot.and_then(|(k, zj)| torques[k].as_spin_orbit().map(|s| (s, zj)));
         let nx = sys.mesh.n[0];
         let sys = &*sys;
@@ -231,14 +232,59 @@ impl Equation {
             m,
             h,
             out,
-            |r, hr| rows.write_row(r, hr),
-            |r, hr, or| llg::rhs_cells(sys, m, r * nx, hr, or, sot),
+            |r, m, hr| rows.write_row(m, r, hr),
+            |r, m, hr, or| llg::rhs_cells(sys, m, r * nx, hr, or, sot),
         );
         true
     }
 
+    /// The torque argument of [`Self::fused_field`] for current density `j`, or `None` when
+    /// the right-hand side cannot be fused (thermal noise, or torques other than the
+    /// spin-orbit one).
+    fn fusable_torque(&self, j: V3) -> Option<Option<(usize, [f64; 2])>> {
+        if self.thermal.is_some() {
+            return None;
+        }
+        let with_tau = !self.torques.is_empty() && j != [0.0; 3];
+        match (with_tau, self.torques.len()) {
+            (false, _) => Some(None),
+            (true, 1) if self.torques[0].as_spin_orbit().is_some() => {
+                Some(Some((0, [-j[1], j[0]])))
+            }
+            _ => None,
+        }
+    }
+
+    /// `out = f(stage, t)` with `stage = m + dt sum a_i k_i` (a Runge-Kutta stage, written
+    /// to `stage`); the combination is fused into the field evaluation when possible.
+    pub fn rhs_stage(
+        &mut self,
+        m: &[V3],
+        dt: f64,
+        terms: &[(f64, &[V3])],
+        t: f64,
+        stage: &mut [V3],
+        out: &mut [V3],
+    ) {
+        let j = self.drive.at(t);
+        if let Some(sot) = self.fusable_torque(j) {
+            let src = Stage::Combine {
+                out: &mut *stage,
+                base: m,
+                dt,
+                terms,
+            };
+            if self.fused_field(src, t, out, sot) {
+                self.evals += 1;
+                return;
+            }
+        }
+        stepper::combine(stage, m, dt, terms);
+        self.rhs(stage, t, out);
+    }
+
     fn deterministic_field(&mut self, m: &[V3], t: f64) {
-        if self.fused_field(m, t, &mut [], None) {
+        if self.fused_field(Stage::Ready(m), t, &mut [], None) {
             return;
         }
         // The fused local terms and the applied field write `h`; the others add to it.
@@ -261,19 +307,10 @@ impl Equation {
         let with_tau = !self.torques.is_empty() && j != [0.0; 3];
         // Without thermal noise, and with no torque or only the spin-orbit one, the field
         // and the right-hand side come out of one pass (same arithmetic as below).
-        if self.thermal.is_none() {
-            let sot = match (with_tau, self.torques.len()) {
-                (false, _) => Some(None),
-                (true, 1) if self.torques[0].as_spin_orbit().is_some() => {
-                    Some(Some((0, [-j[1], j[0]])))
-                }
-                _ => None,
-            };
-            if let Some(sot) = sot {
-                if self.fused_field(m, t, out, sot) {
-                    self.evals += 1;
-                    return;
-                }
+        if let Some(sot) = self.fusable_torque(j) {
+            if self.fused_field(Stage::Ready(m), t, out, sot) {
+                self.evals += 1;
+                return;
             }
         }
         self.field(m, t);

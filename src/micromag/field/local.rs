@@ -122,51 +122,43 @@ impl LocalFields {
 
     /// Set `h` to the sum of the included terms' fields plus the applied field at `t`.
     pub fn write(&self, sys: &System, zeeman: &Zeeman, m: &[V3], t: f64, h: &mut [V3]) {
-        let w = self.rows(sys, zeeman, m, t);
+        let w = self.rows(sys, zeeman, t);
         let nx = sys.mesh.n[0];
         let rows_per_task = (PAR_MIN / nx).max(1);
         h.par_chunks_mut(nx * rows_per_task)
             .enumerate()
             .for_each(|(task, hrows)| {
                 for (i, hrow) in hrows.chunks_exact_mut(nx).enumerate() {
-                    w.write_row(task * rows_per_task + i, hrow);
+                    w.write_row(m, task * rows_per_task + i, hrow);
                 }
             });
     }
 
-    /// A writer of single rows of the field for `m` at `t` (for passes that fuse this one
-    /// with their own row loop).
-    pub fn rows<'a>(
-        &'a self,
-        sys: &'a System,
-        zeeman: &Zeeman,
-        m: &'a [V3],
-        t: f64,
-    ) -> LocalRows<'a> {
+    /// A writer of single rows of the field at `t` (for passes that fuse this one with
+    /// their own row loop).
+    pub fn rows<'a>(&'a self, sys: &'a System, zeeman: &Zeeman, t: f64) -> LocalRows<'a> {
         let b = zeeman.b_at(t);
         LocalRows {
             lf: self,
             sys,
-            m,
             hz: [b[0] / MU0, b[1] / MU0, b[2] / MU0],
         }
     }
 }
 
-/// [`LocalFields`] bound to one magnetisation and time: writes the field row by row.
+/// [`LocalFields`] bound to one time: writes the field row by row.
 #[derive(Debug, Clone, Copy)]
 pub struct LocalRows<'a> {
     lf: &'a LocalFields,
     sys: &'a System,
-    m: &'a [V3],
     /// The applied field (A/m).
     hz: V3,
 }
 
 impl LocalRows<'_> {
-    /// Set `hrow` to the field of row `r` (cells `r nx .. (r + 1) nx`).
-    pub fn write_row(&self, r: usize, hrow: &mut [V3]) {
-        let (sys, m, hz) = (self.sys, self.m, self.hz);
+    /// Set `hrow` to the field of magnetisation `m` on row `r` (cells `r nx .. (r + 1) nx`).
+    pub fn write_row(&self, m: &[V3], r: usize, hrow: &mut [V3]) {
+        let (sys, hz) = (self.sys, self.hz);
         let [nx, ny, _] = sys.mesh.n;
         let plane = nx * ny;
         let (cells, anis_u, rkky) = (&self.lf.cells, &sys.anis_u, &self.lf.rkky);

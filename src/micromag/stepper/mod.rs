@@ -90,16 +90,20 @@ pub(crate) fn combine(out: &mut [V3], m: &[V3], dt: f64, terms: &[(f64, &[V3])])
     out.par_iter_mut()
         .enumerate()
         .with_min_len(super::field::PAR_MIN)
-        .for_each(|(c, o)| {
-            let mut v = m[c];
-            for (a, k) in terms {
-                let s = dt * a;
-                v[0] += s * k[c][0];
-                v[1] += s * k[c][1];
-                v[2] += s * k[c][2];
-            }
-            *o = v;
-        });
+        .for_each(|(c, o)| *o = combine_cell(m, dt, terms, c));
+}
+
+/// Cell `c` of [`combine`].
+#[inline(always)]
+pub(crate) fn combine_cell(m: &[V3], dt: f64, terms: &[(f64, &[V3])], c: usize) -> V3 {
+    let mut v = m[c];
+    for (a, k) in terms {
+        let s = dt * a;
+        v[0] += s * k[c][0];
+        v[1] += s * k[c][1];
+        v[2] += s * k[c][2];
+    }
+    v
 }
 
 /// Normalise every magnetic cell of `m`; returns the largest `||m| - 1|` seen before and the

@@ -79,8 +79,7 @@ pub fn try_step(
         for (i, (a, kk)) in rows[s - 1].iter().zip(done.iter()).enumerate() {
             terms[i] = (*a, kk.as_slice());
         }
-        combine(stage, m, dt, &terms[..s]);
-        eq.rhs(stage, t + C[s] * dt, &mut rest[0]);
+        eq.rhs_stage(m, dt, &terms[..s], t + C[s] * dt, stage, &mut rest[0]);
     }
     {
         let (done, rest) = k.split_at_mut(6);

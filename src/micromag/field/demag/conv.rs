@@ -16,8 +16,9 @@
 //! Scratch buffers are thread-local and grow only on the first evaluations, so evaluating
 //! the field allocates nothing in steady state.
 
-use super::Geometry;
+use super::{Geometry, Stage};
 use crate::micromag::stack::System;
+use crate::micromag::stepper::combine_cell;
 use crate::micromag::vec3::V3;
 use rayon::prelude::*;
 use realfft::num_complex::Complex;
@@ -108,8 +109,8 @@ impl<T> Clone for SyncPtr<T> {
     }
 }
 impl<T> Copy for SyncPtr<T> {}
-// SAFETY: used only to read and write disjoint column blocks of `xk` from parallel tasks
-// (see pass 2 of `convolve`).
+// SAFETY: used only to write disjoint rows (pass 1) and to read and write disjoint column
+// blocks (pass 2) of `xk` from parallel tasks (see `convolve`).
 unsafe impl<T> Send for SyncPtr<T> {}
 unsafe impl<T> Sync for SyncPtr<T> {}
 
@@ -163,14 +164,14 @@ impl<T: Real> Conv<T> {
     pub(super) fn convolve<P, Q>(
         &mut self,
         sys: &System,
-        m: &[V3],
+        m: Stage<'_>,
         h: &mut [V3],
         out: &mut [V3],
         pre: P,
         post: Q,
     ) where
-        P: Fn(usize, &mut [V3]) + Sync,
-        Q: Fn(usize, &[V3], &mut [V3]) + Sync,
+        P: Fn(usize, &[V3], &mut [V3]) + Sync,
+        Q: Fn(usize, &[V3], &[V3], &mut [V3]) + Sync,
     {
         let g = &self.g;
         let (nx, ny, px, py, nkx) = (g.nx, g.ny, g.px, g.py, g.nkx);
@@ -178,26 +179,59 @@ impl<T: Real> Conv<T> {
         let plane = nx * ny;
         let (slabs, ms) = (&g.slabs, &sys.ms);
 
-        // Pass 1: forward FFT along x, one task per (slab, row).
+        // Pass 1: forward FFT along x, one task per (slab, row) or, when the stage is
+        // combined here, per row of the mesh (the rows of non-magnetic slabs are combined
+        // but not transformed).
         let fwd = &self.fwd;
         let r2c_len = fwd.get_scratch_len();
-        self.xk
-            .par_chunks_mut(3 * nkx)
-            .enumerate()
-            .with_min_len(4)
-            .for_each(|(r, out)| {
-                let base = slabs[r / ny] * plane + (r % ny) * nx;
-                T::with_scratch(px, r2c_len, |row, sc| {
-                    for (comp, o) in out.chunks_exact_mut(nkx).enumerate() {
-                        for x in 0..nx {
-                            row[x] = T::of(ms[base + x] * m[base + x][comp]);
-                        }
-                        row[nx..].iter_mut().for_each(|v| *v = T::zero());
-                        // Lengths match by construction: this cannot fail.
-                        let _ = fwd.process_with_scratch(row, o, sc);
+        let xp = SyncPtr(self.xk.as_mut_ptr());
+        // Transform row `mrow` (cells from `base`) into row `r` (slab * ny + y) of `xk`.
+        let fft_row = |r: usize, mrow: &[V3], base: usize| {
+            // SAFETY: rows r of xk are 3 nkx long, in bounds (r < ns ny), and each is
+            // written by exactly one task of this pass.
+            let out = unsafe { std::slice::from_raw_parts_mut(xp.get().add(r * 3 * nkx), 3 * nkx) };
+            T::with_scratch(px, r2c_len, |row, sc| {
+                for (comp, o) in out.chunks_exact_mut(nkx).enumerate() {
+                    for x in 0..nx {
+                        row[x] = T::of(ms[base + x] * mrow[x][comp]);
                     }
-                });
+                    row[nx..].iter_mut().for_each(|v| *v = T::zero());
+                    // Lengths match by construction: this cannot fail.
+                    let _ = fwd.process_with_scratch(row, o, sc);
+                }
             });
+        };
+        let slab_of = &g.slab_of;
+        let m: &[V3] = match m {
+            Stage::Ready(m) => {
+                (0..ns * ny).into_par_iter().with_min_len(4).for_each(|r| {
+                    let base = slabs[r / ny] * plane + (r % ny) * nx;
+                    fft_row(r, &m[base..base + nx], base);
+                });
+                m
+            }
+            Stage::Combine {
+                out: st,
+                base: m0,
+                dt,
+                terms,
+            } => {
+                st.par_chunks_mut(nx)
+                    .enumerate()
+                    .with_min_len(4)
+                    .for_each(|(r, srow)| {
+                        let base = r * nx;
+                        for (i, v) in srow.iter_mut().enumerate() {
+                            *v = combine_cell(m0, dt, terms, base + i);
+                        }
+                        let s = slab_of[r / ny];
+                        if s != usize::MAX {
+                            fft_row(s * ny + r % ny, srow, base);
+                        }
+                    });
+                st
+            }
+        };
 
         // Pass 2: columns, a block of `bw` kx values per task.
         let bw = self.block;
@@ -208,7 +242,6 @@ impl<T: Real> Conv<T> {
             .max(ifft_y.get_inplace_scratch_len());
         let (kern, pairs) = (&self.kern, &g.pairs);
         let nq = nkx * py;
-        let xp = SyncPtr(self.xk.as_mut_ptr());
         (0..nkx.div_ceil(bw)).into_par_iter().for_each(|blk| {
             let k0 = blk * bw;
             let w = bw.min(nkx - k0);
@@ -279,10 +312,10 @@ impl<T: Real> Conv<T> {
 
         // Pass 3: inverse FFT along x, one task per row of `h`, between the caller's `pre`
         // and `post` row work (see `Demag::convolve_rows`).
-        let (inv, slab_of, xk) = (&self.inv, &g.slab_of, &self.xk);
+        let (inv, xk) = (&self.inv, &self.xk);
         let c2r_len = inv.get_scratch_len();
         let row = |r: usize, hrow: &mut [V3]| {
-            pre(r, hrow);
+            pre(r, m, hrow);
             let (k, y) = (r / ny, r % ny);
             let s = slab_of[k];
             if s == usize::MAX {
@@ -320,7 +353,7 @@ impl<T: Real> Conv<T> {
                 .with_min_len(4)
                 .for_each(|(r, (hrow, orow))| {
                     row(r, hrow);
-                    post(r, hrow, orow);
+                    post(r, m, hrow, orow);
                 });
         }
     }

@@ -83,6 +83,24 @@ struct Geometry {
     pairs: Vec<(usize, f64)>,
 }
 
+/// The magnetisation a fused convolution ([`Demag::convolve_rows`]) works on.
+pub enum Stage<'a> {
+    /// Given.
+    Ready(&'a [V3]),
+    /// Built row by row in the first pass as `out = base + dt sum a_i k_i` (a Runge-Kutta
+    /// stage, same arithmetic as the stepper's own combination), saving that pass.
+    Combine {
+        /// Receives the stage.
+        out: &'a mut [V3],
+        /// The state the step starts from.
+        base: &'a [V3],
+        /// The step.
+        dt: f64,
+        /// Stage weights and derivatives.
+        terms: &'a [(f64, &'a [V3])],
+    },
+}
+
 /// The convolution engine of a full mode.
 enum Engine {
     None,
@@ -319,7 +337,14 @@ impl FieldTerm for Demag {
                 }
             }
             DemagMode::Full | DemagMode::FullF64 => {
-                self.convolve_rows(sys, m, h, &mut [], |_, _| {}, |_, _, _| {});
+                self.convolve_rows(
+                    sys,
+                    Stage::Ready(m),
+                    h,
+                    &mut [],
+                    |_, _, _| {},
+                    |_, _, _, _| {},
+                );
             }
         }
     }
@@ -335,37 +360,50 @@ impl Demag {
     }
 
     /// The FFT convolution fused with per-row work (one pass over memory and one parallel
-    /// section fewer for each): in its last pass, for every row `r` of the mesh (`nx`
-    /// cells, `r = k ny + j`) it calls `pre(r, h_row)` (which may set the row, or leave it to
-    /// have the field added to it), adds the
-    /// demagnetising field of `m` on magnetic cells, then, when `out` is not empty, calls
-    /// `post(r, h_row, out_row)`. A mode other than a full one only runs `pre` and `post`.
+    /// section fewer for each). The magnetisation `m` is given or, for a Runge-Kutta stage,
+    /// combined in the first pass ([`Stage`]). In its last pass, for every row `r` of the
+    /// mesh (`nx` cells, `r = k ny + j`) it calls `pre(r, m, h_row)` (which may set the
+    /// row, or leave it to have the field added to it), adds the demagnetising field on
+    /// magnetic cells, then, when `out` is not empty, calls `post(r, m, h_row, out_row)`.
+    /// A mode other than a full one runs the same steps in separate passes.
     pub fn convolve_rows<P, Q>(
         &mut self,
         sys: &System,
-        m: &[V3],
+        m: Stage<'_>,
         h: &mut [V3],
         out: &mut [V3],
         pre: P,
         post: Q,
     ) where
-        P: Fn(usize, &mut [V3]) + Sync,
-        Q: Fn(usize, &[V3], &mut [V3]) + Sync,
+        P: Fn(usize, &[V3], &mut [V3]) + Sync,
+        Q: Fn(usize, &[V3], &[V3], &mut [V3]) + Sync,
     {
         match &mut self.engine {
             Engine::F32(c) => c.convolve(sys, m, h, out, pre, post),
             Engine::F64(c) => c.convolve(sys, m, h, out, pre, post),
             Engine::None => {
+                let m: &[V3] = match m {
+                    Stage::Ready(m) => m,
+                    Stage::Combine {
+                        out,
+                        base,
+                        dt,
+                        terms,
+                    } => {
+                        crate::micromag::stepper::combine(out, base, dt, terms);
+                        out
+                    }
+                };
                 let nx = sys.mesh.n[0];
                 h.par_chunks_mut(nx)
                     .enumerate()
-                    .for_each(|(r, hr)| pre(r, hr));
+                    .for_each(|(r, hr)| pre(r, m, hr));
                 self.add_field(sys, m, 0.0, h);
                 if !out.is_empty() {
                     h.par_chunks(nx)
                         .zip(out.par_chunks_mut(nx))
                         .enumerate()
-                        .for_each(|(r, (hr, or))| post(r, hr, or));
+                        .for_each(|(r, (hr, or))| post(r, m, hr, or));
                 }
             }
         }
