@@ -113,25 +113,55 @@ pub(crate) fn normalize_all(m: &mut [V3], ms: &[f64]) -> (f64, Option<usize>) {
         .par_iter_mut()
         .enumerate()
         .with_min_len(super::field::PAR_MIN)
-        .map(|(c, v)| {
-            if ms[c] == 0.0 {
-                *v = [0.0; 3];
-                return 0.0;
-            }
-            let n = (v[0] * v[0] + v[1] * v[1] + v[2] * v[2]).sqrt();
-            if !n.is_finite() || n == 0.0 {
-                return f64::INFINITY;
-            }
-            *v = [v[0] / n, v[1] / n, v[2] / n];
-            (n - 1.0).abs()
+        .map(|(c, v)| normalize_cell(v, ms[c]))
+        .reduce(|| 0.0, f64::max);
+    (drift, first_bad(m, ms, drift))
+}
+
+/// [`combine`] and [`normalize_all`] of the result in one pass.
+pub(crate) fn combine_normalized(
+    out: &mut [V3],
+    m: &[V3],
+    dt: f64,
+    terms: &[(f64, &[V3])],
+    ms: &[f64],
+) -> (f64, Option<usize>) {
+    let drift = out
+        .par_iter_mut()
+        .enumerate()
+        .with_min_len(super::field::PAR_MIN)
+        .map(|(c, o)| {
+            *o = combine_cell(m, dt, terms, c);
+            normalize_cell(o, ms[c])
         })
         .reduce(|| 0.0, f64::max);
-    let bad = if drift.is_finite() {
+    (drift, first_bad(out, ms, drift))
+}
+
+/// Normalise `v` (a cell of saturation `ms`; zeroed when non-magnetic); returns `||v| - 1|`
+/// before, infinite when `v` is not finite or zero.
+#[inline(always)]
+fn normalize_cell(v: &mut V3, ms: f64) -> f64 {
+    if ms == 0.0 {
+        *v = [0.0; 3];
+        return 0.0;
+    }
+    let n = (v[0] * v[0] + v[1] * v[1] + v[2] * v[2]).sqrt();
+    if !n.is_finite() || n == 0.0 {
+        return f64::INFINITY;
+    }
+    *v = [v[0] / n, v[1] / n, v[2] / n];
+    (n - 1.0).abs()
+}
+
+/// The first magnetic cell of `m` with a non-finite or zero value when `drift` says there is
+/// one.
+fn first_bad(m: &[V3], ms: &[f64], drift: f64) -> Option<usize> {
+    if drift.is_finite() {
         None
     } else {
         m.iter().enumerate().position(|(c, v)| {
             ms[c] != 0.0 && !(v.iter().all(|x| x.is_finite()) && v.iter().any(|x| *x != 0.0))
         })
-    };
-    (drift, bad)
+    }
 }

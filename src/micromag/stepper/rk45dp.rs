@@ -3,7 +3,7 @@
 
 use super::super::sim::Equation;
 use super::super::vec3::V3;
-use super::{combine, normalize_all, Buffers};
+use super::{combine_normalized, Buffers};
 use rayon::prelude::*;
 
 const C: [f64; 7] = [0.0, 0.2, 0.3, 0.8, 8.0 / 9.0, 1.0, 1.0];
@@ -87,10 +87,9 @@ pub fn try_step(
         for (i, (a, kk)) in B5.iter().zip(done.iter()).enumerate() {
             terms[i] = (*a, kk.as_slice());
         }
-        combine(cand, m, dt, &terms);
         // k7 is taken at the normalised solution, so that FSAL and a fresh start from the
         // same state give identical steps (the change is of the order of the step error).
-        let (drift, bad) = normalize_all(cand, &eq.sys.ms);
+        let (drift, bad) = combine_normalized(cand, m, dt, &terms, &eq.sys.ms);
         out.drift = drift;
         out.bad = bad;
         if bad.is_none() {
