@@ -4,6 +4,7 @@ use super::*;
 use crate::micromag::{Layer, Material, Shape, Stack};
 
 /// `H_i = -sum_j N(r_i - r_j) Ms_j m_j`, summed directly in f64 (O(N^2), the oracle).
+#[allow(clippy::needless_range_loop)] // index math over cell pairs reads clearer
 fn direct_sum(sys: &System, m: &[V3]) -> Vec<V3> {
     let mesh = &sys.mesh;
     let mut out = vec![[0.0; 3]; mesh.len()];
