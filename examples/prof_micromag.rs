@@ -1,7 +1,8 @@
 //! Per-term CPU cost of the micromagnetic field (ns per cell per evaluation) on the bench
 //! meshes (256 x 64 x 1 and x 5, 2 x 2 x 0.8 nm), for profiling: each separate term, and the
-//! fused local pass the simulation actually uses. CPU time is summed over the process's
-//! threads from /proc (Linux), so it is meaningful on a loaded machine.
+//! fused local pass the simulation actually uses; demag in its default f32 and in f64. CPU
+//! time is summed over the process's threads from /proc (Linux), so it is meaningful on a
+//! loaded machine.
 //!
 //! Run: `RAYON_NUM_THREADS=1 cargo run --release --no-default-features --example
 //! prof_micromag [-- 1|5]` (an argument: that mesh's demag only, many repetitions, for
@@ -71,6 +72,23 @@ fn main() {
                 "x{layers} {:12} cpu {c:7.1} ns/cell  wall {w:7.1}",
                 t.name()
             );
+        }
+        if only.is_none() {
+            // The same convolution entirely in f64 (DemagMode::FullF64), for comparison with
+            // the default f32 one above.
+            let mut d = Demag::new(&sys, DemagMode::FullF64).unwrap();
+            for _ in 0..3 {
+                d.add_field(&sys, &m, 0.0, &mut h);
+            }
+            let reps = 50;
+            let c0 = cpu_ns();
+            let w0 = std::time::Instant::now();
+            for _ in 0..reps {
+                d.add_field(&sys, &m, 0.0, &mut h);
+            }
+            let c = (cpu_ns() - c0) / reps as f64 / n as f64;
+            let w = w0.elapsed().as_secs_f64() * 1e9 / reps as f64 / n as f64;
+            println!("x{layers} demag-f64    cpu {c:7.1} ns/cell  wall {w:7.1}");
         }
         let lf = LocalFields::new(
             &sys,
