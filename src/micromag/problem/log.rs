@@ -78,7 +78,7 @@ impl Loaded {
             s,
             "demag: {}",
             if p.terms.demag {
-                "on (FFT, Newell kernel)"
+                "on (FFT, Newell kernel, convolution in f32)"
             } else {
                 "off"
             }
