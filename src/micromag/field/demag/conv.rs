@@ -13,6 +13,12 @@
 //! 3. rows again: the complex-to-real inverse FFT along x of each row, added (in f64) into
 //!    `h` on magnetic cells (only the first `nx` outputs are kept).
 //!
+//! The caller's cell-wise work rides along ([`super::Demag::convolve_rows`]): pass 1 can
+//! build the magnetisation itself (a Runge-Kutta stage, [`Stage::Combine`]), and pass 3
+//! writes the local field terms of a row before adding demag to it and can then compute
+//! the row's LLG right-hand side. A right-hand side evaluation is thus three parallel
+//! sections and three sweeps over the mesh arrays.
+//!
 //! Scratch buffers are thread-local and grow only on the first evaluations, so evaluating
 //! the field allocates nothing in steady state.
 
