@@ -157,6 +157,7 @@ pub struct LocalRows<'a> {
 
 impl LocalRows<'_> {
     /// Set `hrow` to the field of magnetisation `m` on row `r` (cells `r nx .. (r + 1) nx`).
+    #[inline]
     pub fn write_row(&self, m: &[V3], r: usize, hrow: &mut [V3]) {
         let (sys, hz) = (self.sys, self.hz);
         let [nx, ny, _] = sys.mesh.n;

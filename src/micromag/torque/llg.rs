@@ -66,6 +66,7 @@ pub fn rhs_sot(sys: &System, m: &[V3], h: &[V3], sot: &SpinOrbit, j: V3, out: &m
 
 /// [`rhs`] without spin torque, or [`rhs_sot`] with `sot = Some((torque, z x j))`, on the
 /// cells `c0 .. c0 + out.len()` only (`h` and `out` hold those cells; `m` is whole).
+#[inline]
 pub fn rhs_cells(
     sys: &System,
     m: &[V3],
