@@ -15,6 +15,7 @@ use std::path::PathBuf;
 
 /// `spinspice train ...`.
 pub fn train(a: &TrainArgs) -> Result<()> {
+    super::tune_allocator();
     let dir = a
         .data_dir
         .clone()
@@ -118,6 +119,7 @@ pub fn train(a: &TrainArgs) -> Result<()> {
 
 /// `spinspice eval DIR ...`.
 pub fn eval(a: &EvalArgs) -> Result<()> {
+    super::tune_allocator();
     let dir = if a.model.is_file() {
         a.model
             .parent()
