@@ -1,9 +1,9 @@
 //! Training throughput of the FC-SNN (784-1000-10) and the CSNN, 25 steps, batch 128, on
-//! the CPU (ndarray backend): median images/s over a few timed batches after a warm-up.
+//! the CPU (burn's flex backend): median images/s over a few timed batches after a warm-up.
 //!
 //! ```sh
 //! cargo run --release --example bench_train -- [DATA_DIR] [BATCHES] [--model LIST]
-//!     [--steps N] [--per-step]
+//!     [--steps N] [--per-step] [--default-malloc]
 //! ```
 //! DATA_DIR defaults to `tests/data/mnist` (the committed subset); BATCHES to 5. `--model`
 //! keeps only the listed models (comma-separated `arch/neuron`, e.g. `conv/leaky,fc/leaky`;
@@ -120,6 +120,10 @@ fn bench<N: Forward>(
 }
 
 fn main() -> spinspice::Result<()> {
+    // as `spinspice train` does; `--default-malloc` leaves glibc's defaults (for comparison)
+    if !std::env::args().any(|a| a == "--default-malloc") {
+        spinspice::snn::tune_allocator();
+    }
     let mut pos = vec![];
     let (mut models, mut steps, mut per_step) = (None::<Vec<String>>, 25usize, false);
     let mut args = std::env::args().skip(1);
@@ -131,6 +135,7 @@ fn main() -> spinspice::Result<()> {
             }
             "--steps" => steps = args.next().and_then(|s| s.parse().ok()).unwrap_or(25),
             "--per-step" => per_step = true,
+            "--default-malloc" => {}
             _ => pos.push(a),
         }
     }

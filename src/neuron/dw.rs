@@ -107,6 +107,7 @@ impl Neuron for DwLif {
     fn dt(&self) -> f64 {
         self.dt
     }
+    #[inline]
     fn derivative<T: Real>(&self, m: T, input: T) -> T {
         m.scale(-self.beta)
             .offset(self.alpha)

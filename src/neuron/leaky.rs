@@ -35,6 +35,7 @@ impl Neuron for Leaky {
     fn reset(&self) -> Reset {
         self.reset
     }
+    #[inline]
     fn derivative<T: Real>(&self, m: T, input: T) -> T {
         m.scale(-(1.0 - self.beta)).plus(input)
     }

@@ -127,11 +127,13 @@ pub trait Neuron {
     /// `dm/dt` at membrane `m` and input `input` (the model's ODE, without reset).
     fn derivative<T: Real>(&self, m: T, input: T) -> T;
     /// One forward-Euler step of length `dt` of [`Neuron::derivative`], without reset.
+    #[inline]
     fn step<T: Real>(&self, m: T, input: T, dt: f64) -> T {
         let d = self.derivative(m.clone(), input);
         m.plus(d.scale(dt))
     }
     /// One network time step (length [`Neuron::dt`]) with reset; see the module docs.
+    #[inline]
     fn update<T: Real>(&self, mem: T, input: T) -> T {
         let r = mem.clone().offset(-self.threshold()).step_detached();
         let next = self.step(mem, input, self.dt());
@@ -238,6 +240,7 @@ impl Neuron for NeuronModel {
             NeuronModel::Skyrmion(n) => n.dt(),
         }
     }
+    #[inline]
     fn derivative<T: Real>(&self, m: T, input: T) -> T {
         match self {
             NeuronModel::Leaky(n) => n.derivative(m, input),

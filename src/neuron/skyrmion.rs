@@ -108,6 +108,7 @@ impl Neuron for SkyrmionLif {
     fn dt(&self) -> f64 {
         self.dt
     }
+    #[inline]
     fn derivative<T: Real>(&self, x: T, input: T) -> T {
         let quad = x.clone().times(x.clone()).scale(self.k1);
         quad.plus(x.scale(self.k2)).plus(input.scale(self.gamma))

@@ -15,6 +15,7 @@ use std::path::PathBuf;
 
 /// `spinspice train ...`.
 pub fn train(a: &TrainArgs) -> Result<()> {
+    super::tune_allocator();
     let dir = a
         .data_dir
         .clone()
@@ -71,8 +72,12 @@ pub fn train(a: &TrainArgs) -> Result<()> {
     );
     let quiet = a.quiet;
     let epochs = a.epochs;
+    // without a terminal the bar draws nothing: a plain line at most every 30 s instead
+    let mut last_line = std::time::Instant::now();
+    let mut total = 0usize;
     let mut on = |p: &Progress| match p {
         Progress::Start { done, batches } => {
+            total = *batches;
             bar.set_length(*batches as u64);
             if *done > 0 && !quiet {
                 eprintln!("resuming after epoch {done}");
@@ -82,6 +87,10 @@ pub fn train(a: &TrainArgs) -> Result<()> {
             bar.set_prefix(format!("{epoch}/{epochs}"));
             bar.set_position(*done as u64);
             bar.set_message(format!("loss {loss:.4}"));
+            if bar.is_hidden() && !quiet && last_line.elapsed().as_secs() >= 30 {
+                last_line = std::time::Instant::now();
+                eprintln!("epoch {epoch}/{epochs}: batch {done}/{total}, loss {loss:.4}");
+            }
         }
         Progress::Epoch(r) => {
             let line = format!(
@@ -118,6 +127,7 @@ pub fn train(a: &TrainArgs) -> Result<()> {
 
 /// `spinspice eval DIR ...`.
 pub fn eval(a: &EvalArgs) -> Result<()> {
+    super::tune_allocator();
     let dir = if a.model.is_file() {
         a.model
             .parent()

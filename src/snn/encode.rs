@@ -9,6 +9,9 @@ use burn::tensor::{Device, Tensor, TensorData};
 /// `Direct`: `[batch, features]`, the same at every step (the first layer is applied once).
 /// `Steps`: one `[batch, features]` tensor per time step.
 #[derive(Debug, Clone)]
+// one value per batch, moved rarely: the size of a tensor handle (256 bytes with burn's
+// dispatch) is not worth a box
+#[allow(clippy::large_enum_variant)]
 pub enum Input {
     /// Constant input at every step.
     Direct(Tensor<2>),

@@ -31,6 +31,55 @@ impl SpikingLayer {
             .spike(mem.clone().sub_scalar(self.neuron.threshold()));
         (spk, mem)
     }
+
+    /// All `steps` steps at once, from a zero membrane. `cur` holds the inputs stacked
+    /// step-major along dim 0 (`[steps * batch, ...]`), or, if `same_each_step`, one input
+    /// `[batch, ...]` applied at every step. Returns the spikes and, if `with_mem`, the
+    /// membranes, each `[steps * batch, ...]`. Runs as one fused autodiff operation on the
+    /// CPU backend ([`super::fused`]); elsewhere it loops over [`SpikingLayer::forward`].
+    pub fn forward_steps<const D: usize>(
+        &self,
+        cur: Tensor<D>,
+        same_each_step: bool,
+        steps: usize,
+        with_mem: bool,
+    ) -> (Tensor<D>, Option<Tensor<D>>) {
+        let dims = cur.dims();
+        let in_steps = if same_each_step { 1 } else { steps.max(1) };
+        let per_step = dims[0] / in_steps;
+        let m = per_step * dims[1..].iter().product::<usize>();
+        let mut out_dims = dims;
+        out_dims[0] = per_step * steps;
+        if steps == 0 {
+            let z = Tensor::<D>::zeros(out_dims, &cur.device());
+            return (z.clone(), with_mem.then_some(z));
+        }
+        let flat: Tensor<2> = cur.clone().reshape([in_steps, m]);
+        if let Some(out) = super::fused::run_steps(self, flat, steps, with_mem) {
+            if !with_mem {
+                return (out.reshape(out_dims), None);
+            }
+            let spk = out.clone().narrow(0, 0, 1).reshape(out_dims);
+            let mem = out.narrow(0, 1, 1).reshape(out_dims);
+            return (spk, Some(mem));
+        }
+        let inputs: Vec<Tensor<D>> = if same_each_step {
+            vec![cur; steps]
+        } else {
+            cur.chunk(steps, 0)
+        };
+        let mut mem = Tensor::<D>::zeros(inputs[0].shape(), &inputs[0].device());
+        let (mut spk, mut mems) = (Vec::with_capacity(steps), Vec::with_capacity(steps));
+        for c in inputs {
+            let (s, m) = self.forward(c, mem);
+            spk.push(s);
+            if with_mem {
+                mems.push(m.clone());
+            }
+            mem = m;
+        }
+        (Tensor::cat(spk, 0), with_mem.then(|| Tensor::cat(mems, 0)))
+    }
 }
 
 #[cfg(test)]

@@ -1,6 +1,5 @@
 //! The FC-SNN (784-1000-10) and the CSNN of the paper's Sec. IV / Fig. 10.
 
-use super::conv::conv2d_gemm;
 use super::encode::{Encoding, Input};
 use super::layer::SpikingLayer;
 use super::surrogate::Surrogate;
@@ -142,8 +141,11 @@ impl FcSnn {
     }
 }
 
-impl SnnNet for FcSnn {
-    fn forward(&self, input: &Input, steps: usize) -> SnnOutput {
+impl FcSnn {
+    /// The step-by-step forward pass (both layers at each step before the next step). Same
+    /// dynamics as [`SnnNet::forward`], which runs layer by layer; kept as the reference the
+    /// tests compare against.
+    pub fn forward_per_step(&self, input: &Input, steps: usize) -> SnnOutput {
         let cur1_const = match input {
             Input::Direct(x) => Some(self.fc1.forward(x.clone())),
             Input::Steps(_) => None,
@@ -173,6 +175,35 @@ impl SnnNet for FcSnn {
         SnnOutput {
             spk: Tensor::stack(spk_rec, 0),
             mem: Tensor::stack(mem_rec, 0),
+        }
+    }
+}
+
+impl SnnNet for FcSnn {
+    /// Layer by layer over all steps: `fc1` once (direct code) or on all frames at once,
+    /// the first spiking layer's recursion over all steps, `fc2` on all steps at once, then
+    /// the output layer's recursion.
+    fn forward(&self, input: &Input, steps: usize) -> SnnOutput {
+        let batch = input_batch(input);
+        if steps == 0 || matches!(input, Input::Steps(f) if f.is_empty()) {
+            return empty_output(batch, &self.fc1.weight.val().device());
+        }
+        let (cur1, same) = match input {
+            Input::Direct(x) => (self.fc1.forward(x.clone()), true),
+            Input::Steps(f) => {
+                let frames: Vec<Tensor<2>> =
+                    (0..steps).map(|t| f[t.min(f.len() - 1)].clone()).collect();
+                (self.fc1.forward(Tensor::cat(frames, 0)), false)
+            }
+        };
+        let (spk1, _) = self.lif.forward_steps(cur1, same, steps, false);
+        let (spk2, mem2) = self
+            .lif
+            .forward_steps(self.fc2.forward(spk1), false, steps, true);
+        let mem2 = mem2.expect("membranes asked for");
+        SnnOutput {
+            spk: spk2.reshape([steps, batch, 10]),
+            mem: mem2.reshape([steps, batch, 10]),
         }
     }
 
@@ -222,25 +253,9 @@ impl Csnn {
             .forward(self.conv1.forward(x.reshape([b, 1, 28, 28])))
     }
 
-    /// `conv1 -> pool` on `[images, 784]` through the im2col GEMM convolution.
-    fn conv1_pool(&self, x: Tensor<2>) -> Tensor<4> {
-        let [b, _] = x.dims();
-        let y = conv2d_gemm(
-            x.reshape([b, 1, 28, 28]),
-            self.conv1.weight.val(),
-            self.conv1.bias.as_ref().map(|p| p.val()),
-        );
-        self.pool.forward(y)
-    }
-
-    /// `conv2 -> pool` on `[images, 32, 12, 12]` through the im2col GEMM convolution.
+    /// `conv2 -> pool` on `[images, 32, 12, 12]`.
     fn conv2_pool(&self, x: Tensor<4>) -> Tensor<4> {
-        let y = conv2d_gemm(
-            x,
-            self.conv2.weight.val(),
-            self.conv2.bias.as_ref().map(|p| p.val()),
-        );
-        self.pool.forward(y)
+        self.pool.forward(self.conv2.forward(x))
     }
 
     /// The step-by-step forward pass with burn's own `conv2d` (one full network pass per
@@ -282,35 +297,20 @@ impl Csnn {
     }
 }
 
+/// The output of a run with no steps.
+fn empty_output(batch: usize, device: &Device) -> SnnOutput {
+    let z = Tensor::<3>::zeros([0, batch, 10], device);
+    SnnOutput {
+        spk: z.clone(),
+        mem: z,
+    }
+}
+
 fn input_batch(input: &Input) -> usize {
     match input {
         Input::Direct(x) => x.dims()[0],
         Input::Steps(f) => f.first().map(|t| t.dims()[0]).unwrap_or(0),
     }
-}
-
-/// Run a spiking layer's recursion over `steps` inputs stacked along dim 0 (`[steps *
-/// batch, ...]`, step-major); returns the spikes stacked the same way and, if `keep_mem`,
-/// the membranes per step.
-fn lif_steps<const D: usize>(
-    lif: &SpikingLayer,
-    cur: Vec<Tensor<D>>,
-    keep_mem: bool,
-) -> (Vec<Tensor<D>>, Vec<Tensor<D>>) {
-    let Some(first) = cur.first() else {
-        return (vec![], vec![]);
-    };
-    let mut mem = Tensor::<D>::zeros(first.shape(), &first.device());
-    let (mut spk, mut mems) = (Vec::with_capacity(cur.len()), vec![]);
-    for c in cur {
-        let (s, m) = lif.forward(c, mem);
-        spk.push(s);
-        if keep_mem {
-            mems.push(m.clone());
-        }
-        mem = m;
-    }
-    (spk, mems)
 }
 
 impl SnnNet for Csnn {
@@ -320,38 +320,30 @@ impl SnnNet for Csnn {
     /// input is the same at every step, so `conv1 -> pool` runs once.
     fn forward(&self, input: &Input, steps: usize) -> SnnOutput {
         let batch = input_batch(input);
-        // conv1 -> pool: one [batch, 32, 12, 12] current per step
-        let cur1: Vec<Tensor<4>> = match input {
-            Input::Direct(x) => vec![self.conv1_pool(x.clone()); steps],
+        if steps == 0 || matches!(input, Input::Steps(f) if f.is_empty()) {
+            return empty_output(batch, &self.fc.weight.val().device());
+        }
+        // conv1 -> pool: once for a direct code, else on all frames at once
+        let (cur1, same) = match input {
+            Input::Direct(x) => (self.stage1(x.clone()), true),
             Input::Steps(f) => {
                 let frames: Vec<Tensor<2>> =
                     (0..steps).map(|t| f[t.min(f.len() - 1)].clone()).collect();
-                if frames.is_empty() {
-                    vec![]
-                } else {
-                    self.conv1_pool(Tensor::cat(frames, 0)).chunk(steps, 0)
-                }
+                (self.stage1(Tensor::cat(frames, 0)), false)
             }
         };
-        let (spk1, _) = lif_steps(&self.lif, cur1, false);
-        if spk1.is_empty() {
-            let device = self.fc.weight.val().device();
-            let z = Tensor::<3>::zeros([0, batch, 10], &device);
-            return SnnOutput {
-                spk: z.clone(),
-                mem: z,
-            };
-        }
+        let (spk1, _) = self.lif.forward_steps(cur1, same, steps, false);
         // conv2 -> pool on all steps at once
-        let cur2 = self.conv2_pool(Tensor::cat(spk1, 0)).chunk(steps, 0);
-        let (spk2, _) = lif_steps(&self.lif, cur2, false);
+        let (spk2, _) = self
+            .lif
+            .forward_steps(self.conv2_pool(spk1), false, steps, false);
         // FC on all steps at once
-        let flat = Tensor::cat(spk2, 0).reshape([steps * batch, 64 * 16]);
-        let cur3 = self.fc.forward(flat).chunk(steps, 0);
-        let (spk3, mem3) = lif_steps(&self.lif, cur3, true);
+        let cur3 = self.fc.forward(spk2.reshape([steps * batch, 64 * 16]));
+        let (spk3, mem3) = self.lif.forward_steps(cur3, false, steps, true);
+        let mem3 = mem3.expect("membranes asked for");
         SnnOutput {
-            spk: Tensor::stack(spk3, 0),
-            mem: Tensor::stack(mem3, 0),
+            spk: spk3.reshape([steps, batch, 10]),
+            mem: mem3.reshape([steps, batch, 10]),
         }
     }
 
@@ -386,10 +378,10 @@ mod tests {
         }
     }
 
-    /// The layer-by-layer forward pass (GEMM convolutions, steps stacked into the batch)
-    /// against the step-by-step one with burn's `conv2d` (independent code): output
-    /// spikes, membranes and the gradients of every weight, for a direct and a rate code
-    /// on 2 images x 4 steps (the reference is slow: burn's direct-loop conv backward).
+    /// The layer-by-layer forward pass (steps stacked into the batch, each spiking layer's
+    /// recursion run over all steps at once) against the step-by-step one (one full network
+    /// pass per step): output spikes, membranes and the gradients of every weight, for a
+    /// direct and a rate code on 2 images x 4 steps.
     #[test]
     fn layer_by_layer_equals_step_by_step() {
         let dev = crate::snn::cpu().autodiff();
@@ -458,6 +450,68 @@ mod tests {
             close(&a.2, &b.2, 1e-4, "conv1 grad");
             close(&a.3, &b.3, 1e-4, "conv2 grad");
             close(&a.4, &b.4, 1e-4, "fc grad");
+        }
+    }
+
+    /// The FC-SNN's layer-by-layer pass (fused spiking layers) against its step-by-step one
+    /// (tensor code, burn's autodiff): spikes, membranes and both weight gradients, for the
+    /// three neuron models under a direct and a rate code.
+    #[test]
+    fn fc_layer_by_layer_equals_step_by_step() {
+        let dev = crate::snn::cpu().autodiff();
+        dev.seed(11);
+        let px: Vec<f32> = (0..3 * 784)
+            .map(|i| ((i * 53 % 97) as f32 / 96.0).powi(2))
+            .collect();
+        for (neuron, enc) in [
+            ("leaky", Encoding::Direct),
+            ("dw", Encoding::Direct),
+            ("skyrmion", Encoding::Rate),
+        ] {
+            let cfg = NetConfig {
+                arch: "fc".into(),
+                neuron: NeuronSpec::from_model(&NeuronModel::network_preset(neuron).unwrap()),
+                surrogate: Surrogate::ArcTan { slope: 2.0 },
+                steps: 6,
+                encoding: enc,
+                hidden: 40,
+            };
+            let mut net = FcSnn::new(&cfg, 784, &dev).unwrap();
+            // scaled-up init weights, so that both layers spike within 6 steps
+            net.fc1.weight = net
+                .fc1
+                .weight
+                .map(|w| w.mul_scalar(6.0).detach().require_grad());
+            net.fc2.weight = net
+                .fc2
+                .weight
+                .map(|w| w.mul_scalar(6.0).detach().require_grad());
+            let input = encode_batch(enc, &px, 3, cfg.steps, 5, &dev);
+            let run = |layered: bool| {
+                let out = if layered {
+                    net.forward(&input, cfg.steps)
+                } else {
+                    net.forward_per_step(&input, cfg.steps)
+                };
+                assert_eq!(out.spk.dims(), [6, 3, 10]);
+                let l = out.spk.clone().sum_dim(0).powi_scalar(2).sum()
+                    + out.mem.clone().powi_scalar(2).sum().mul_scalar(0.1);
+                let g = l.backward();
+                (
+                    flat(out.spk),
+                    flat(out.mem),
+                    flat(net.fc1.weight.val().grad(&g).unwrap()),
+                    flat(net.fc2.weight.val().grad(&g).unwrap()),
+                )
+            };
+            let (a, b) = (run(true), run(false));
+            assert!(b.0.iter().sum::<f32>() > 0.0, "{neuron}: no output spikes");
+            assert_eq!(a.0, b.0, "{neuron} {enc:?}: spikes");
+            // the fused layer computes in f64 and rounds once; the tensor code rounds every
+            // operation to f32: 1e-5 of the largest membrane, 1e-4 of the largest gradient
+            close(&a.1, &b.1, 1e-5, "mem");
+            close(&a.2, &b.2, 1e-4, "fc1 grad");
+            close(&a.3, &b.3, 1e-4, "fc2 grad");
         }
     }
 }
