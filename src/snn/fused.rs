@@ -440,13 +440,7 @@ mod tests {
         }
     }
 
-    fn flat<const D: usize>(t: Tensor<D>) -> Vec<f32> {
-        t.into_data()
-            .convert::<f32>()
-            .as_slice::<f32>()
-            .unwrap()
-            .to_vec()
-    }
+    use crate::snn::flat;
 
     /// The fused operation against the step-by-step tensor code differentiated by burn's
     /// autodiff (independent code): spikes, membranes and the input gradient of a loss that

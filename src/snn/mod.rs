@@ -60,6 +60,16 @@ pub fn tune_allocator() {
     }
 }
 
+/// A tensor's values as a flat `f32` vector (test helper).
+#[cfg(test)]
+pub(crate) fn flat<const D: usize>(t: Tensor<D>) -> Vec<f32> {
+    t.into_data()
+        .convert::<f32>()
+        .as_slice::<f32>()
+        .expect("f32 data")
+        .to_vec()
+}
+
 impl<const D: usize> Real for Tensor<D> {
     fn plus(self, other: Self) -> Self {
         self + other

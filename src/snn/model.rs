@@ -362,13 +362,7 @@ mod tests {
     use crate::snn::encode::{encode_batch, Encoding};
     use burn::tensor::Tensor;
 
-    fn flat<const D: usize>(t: Tensor<D>) -> Vec<f32> {
-        t.into_data()
-            .convert::<f32>()
-            .as_slice::<f32>()
-            .unwrap()
-            .to_vec()
-    }
+    use crate::snn::flat;
 
     fn close(a: &[f32], b: &[f32], tol: f32, what: &str) {
         assert_eq!(a.len(), b.len(), "{what}");
