@@ -84,10 +84,10 @@ impl Loaded {
         let p = &self.problem;
         let sys = self.system()?;
         let effects = Effects {
-            demag: if p.terms.demag {
-                DemagMode::Full
-            } else {
-                DemagMode::Off
+            demag: match (p.terms.demag, p.terms.demag_f64) {
+                (false, _) => DemagMode::Off,
+                (true, false) => DemagMode::Full,
+                (true, true) => DemagMode::FullF64,
             },
             ..Effects::default()
         };

@@ -221,3 +221,25 @@ fn random_state_is_seeded() {
     assert_eq!(a, b);
     assert!(a[0] != a[1]);
 }
+
+/// `[terms] demag_f64 = true` runs the demag convolution in f64: on the same state its
+/// effective field differs from the default f32 one by f32 round-off only (non-zero, and
+/// below 1e-6 Ms, the f32 demag tests' bound).
+#[test]
+fn demag_precision_switch() {
+    let f64_src = SP4.replace("[initial]", "[terms]\ndemag_f64 = true\n\n[initial]");
+    let mut a = load(SP4).unwrap().simulation().unwrap();
+    let mut b = load(&f64_src).unwrap().simulation().unwrap();
+    let ha = a.effective_field().to_vec();
+    let hb = b.effective_field().to_vec();
+    let worst = ha
+        .iter()
+        .zip(&hb)
+        .flat_map(|(x, y)| (0..3).map(move |k| (x[k] - y[k]).abs()))
+        .fold(0.0f64, f64::max);
+    assert!(worst > 0.0, "the switch changed nothing");
+    assert!(
+        worst < 1e-6 * 8e5,
+        "f32 and f64 demag differ by {worst} A/m"
+    );
+}
