@@ -21,22 +21,8 @@ mod cputime;
 use spinspice::micromag::{Effects, Material, Shape, Simulation, Stack, System};
 use std::time::Instant;
 
-fn material() -> Material {
-    // Table I of the paper (Ms, Ku, A, alpha); D = 1.5 mJ/m^2 (Néel walls, below D_c);
-    // spin Hall angle 0.1 (bench value).
-    Material {
-        ms: 0.8e6,
-        aex: 1.5e-11,
-        ku1: 0.9e6,
-        dind: 1.5e-3,
-        alpha: 0.15,
-        theta_sh: 0.1,
-        ..Material::default()
-    }
-}
-
 fn track(layers: usize) -> Simulation {
-    let stack = Stack::uniform(material(), layers, 1, 0, 1e-4);
+    let stack = Stack::uniform(Material::bench_table_i(), layers, 1, 0, 1e-4);
     let sys = System::multilayer(256, 64, [2e-9, 2e-9, 0.8e-9], &Shape::Everything, &stack)
         .expect("valid bench system");
     let mut sim = Simulation::new(sys, Effects::default()).expect("valid bench simulation");

@@ -20,15 +20,7 @@ fn cpu_ns() -> f64 {
 }
 
 fn main() {
-    let mat = Material {
-        ms: 0.8e6,
-        aex: 1.5e-11,
-        ku1: 0.9e6,
-        dind: 1.5e-3,
-        alpha: 0.15,
-        theta_sh: 0.1,
-        ..Material::default()
-    };
+    let mat = Material::bench_table_i();
     let only: Option<String> = std::env::args().nth(1);
     for layers in [1usize, 5] {
         if only.as_deref().is_some_and(|o| o != layers.to_string()) {

@@ -105,6 +105,22 @@ impl Material {
         Ok(())
     }
 
+    /// The benchmark material: the paper's Table I (Ms 0.8 MA/m, A 15 pJ/m, Ku 0.9 MJ/m^3
+    /// along z, alpha 0.15) with interfacial D = 1.5 mJ/m^2 (Neel walls, below D_c) and spin
+    /// Hall angle 0.1. Used by `bench_micromag`, `prof_micromag` and tests that exercise
+    /// every term.
+    pub fn bench_table_i() -> Self {
+        Material {
+            ms: 0.8e6,
+            aex: 1.5e-11,
+            ku1: 0.9e6,
+            dind: 1.5e-3,
+            alpha: 0.15,
+            theta_sh: 0.1,
+            ..Material::default()
+        }
+    }
+
     /// Effective perpendicular anisotropy of a thin film, `Ku1 - mu0 Ms^2 / 2` (J/m^3).
     pub fn keff_thin_film(&self) -> f64 {
         self.ku1 - 0.5 * super::MU0 * self.ms * self.ms

@@ -5,15 +5,7 @@ use crate::micromag::{Layer, Material, Shape, Stack};
 
 /// A 3-layer stack with an empty spacer slab, a hole, RKKY, DMI, SOT and all local terms.
 fn sim(demag: DemagMode) -> Simulation {
-    let mat = Material {
-        ms: 8e5,
-        aex: 1.5e-11,
-        ku1: 0.9e6,
-        dind: 1.5e-3,
-        alpha: 0.15,
-        theta_sh: 0.1,
-        ..Material::default()
-    };
+    let mat = Material::bench_table_i();
     let layer = |cells, spacer_after| Layer {
         material: mat.clone(),
         cells,
