@@ -31,6 +31,7 @@ use rand::{Rng, SeedableRng};
 use spinspice::crossbar::block::{BlockMode, LayerCircuit};
 use spinspice::crossbar::map::{map_layer, MapConfig};
 use spinspice::crossbar::netgen::TileCircuit;
+use spinspice::crossbar::validate;
 use spinspice::neuron::{Leaky, NeuronModel};
 use std::process::Command;
 use std::time::Instant;
@@ -59,31 +60,9 @@ fn median(mut v: Vec<f64>) -> f64 {
     }
 }
 
-fn argmax(v: &[f64]) -> usize {
-    let mut best = 0;
-    for (i, x) in v.iter().enumerate() {
-        if *x > v[best] {
-            best = i;
-        }
-    }
-    best
-}
-
-/// Latency to decision as `crossbar validate` defines it: the end of the step after which
-/// the argmax of the cumulative spike counts no longer changes.
+/// Latency to decision as `crossbar validate` defines it ([`validate::decision`]).
 fn latency(spikes: &[Vec<f64>], t_step: f64) -> f64 {
-    let mut counts = vec![0.0; spikes.first().map_or(0, Vec::len)];
-    let (mut decided, mut last) = (0, usize::MAX);
-    for (t, s) in spikes.iter().enumerate() {
-        for (c, x) in counts.iter_mut().zip(s) {
-            *c += x;
-        }
-        let cls = argmax(&counts);
-        if cls != last {
-            decided = t;
-            last = cls;
-        }
-    }
+    let (_, decided) = validate::decision(spikes, spikes.first().map_or(0, Vec::len));
     (decided + 1) as f64 * t_step
 }
 

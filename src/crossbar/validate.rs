@@ -65,6 +65,26 @@ pub struct Settings {
     pub circuit: TileCircuit,
 }
 
+/// Cumulative spike counts of `n` outputs over all steps, and the decision step: the step
+/// after which the argmax of the cumulative counts no longer changes (the latency to decision
+/// is the end of that step).
+pub fn decision(spikes: &[Vec<f64>], n: usize) -> (Vec<f64>, usize) {
+    let mut counts = vec![0.0; n];
+    let mut decided = 0;
+    let mut last_class = usize::MAX;
+    for (t, spk) in spikes.iter().enumerate() {
+        for (c, s) in counts.iter_mut().zip(spk) {
+            *c += s;
+        }
+        let cls = argmax(&counts);
+        if cls != last_class {
+            decided = t;
+            last_class = cls;
+        }
+    }
+    (counts, decided)
+}
+
 fn argmax(v: &[f64]) -> usize {
     let mut best = 0;
     for (i, x) in v.iter().enumerate() {
@@ -185,19 +205,7 @@ pub fn run_image(
     let ideal = crate::neuron::export::infer_fc(export, input)?;
     let run = block.run(&x)?;
     let n = export.weights[k].out;
-    let mut counts = vec![0.0; n];
-    let mut decided = 0;
-    let mut last_class = usize::MAX;
-    for (t, spk) in run.spikes.iter().enumerate() {
-        for (c, s) in counts.iter_mut().zip(spk) {
-            *c += s;
-        }
-        let cls = argmax(&counts);
-        if cls != last_class {
-            decided = t;
-            last_class = cls;
-        }
-    }
+    let (counts, decided) = decision(&run.spikes, n);
     let counts_network: Vec<f64> = (0..n).map(|o| ideal.iter().map(|s| s[o]).sum()).collect();
     Ok(ImageResult {
         index,
