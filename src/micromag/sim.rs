@@ -207,6 +207,7 @@ impl Equation {
         t: f64,
         out: &mut [V3],
         sot: Option<(usize, [f64; 2])>,
+        after: Option<RowHook<'_>>,
     ) -> bool {
         let Some(i) = self.fusable_demag() else {
             return false;
@@ -233,7 +234,12 @@ impl Equation {
             h,
             out,
             |r, m, hr| rows.write_row(m, r, hr),
-            |r, m, hr, or| llg::rhs_cells(sys, m, r * nx, hr, or, sot),
+            |r, m, hr, or| {
+                llg::rhs_cells(sys, m, r * nx, hr, or, sot);
+                if let Some(f) = after {
+                    f(r, or);
+                }
+            },
         );
         true
     }
@@ -274,7 +280,7 @@ impl Equation {
                 dt,
                 terms,
             };
-            if self.fused_field(src, t, out, sot) {
+            if self.fused_field(src, t, out, sot, None) {
                 self.evals += 1;
                 return;
             }
@@ -284,7 +290,7 @@ impl Equation {
     }
 
     fn deterministic_field(&mut self, m: &[V3], t: f64) {
-        if self.fused_field(Stage::Ready(m), t, &mut [], None) {
+        if self.fused_field(Stage::Ready(m), t, &mut [], None, None) {
             return;
         }
         // The fused local terms and the applied field write `h`; the others add to it.
@@ -303,14 +309,27 @@ impl Equation {
 
     /// `dm/dt` (1/s) at `(m, t)` into `out`.
     pub fn rhs(&mut self, m: &[V3], t: f64, out: &mut [V3]) {
+        self.rhs_then(m, t, out, None);
+    }
+
+    /// [`Self::rhs`], calling `after(r, out_row)` on every finished row `r` of `out` (`nx`
+    /// cells) inside the same pass when the evaluation is fused; `false` when it is not
+    /// (then `after` was not called and `out` is complete only on return).
+    pub(crate) fn rhs_then(
+        &mut self,
+        m: &[V3],
+        t: f64,
+        out: &mut [V3],
+        after: Option<RowHook<'_>>,
+    ) -> bool {
         let j = self.drive.at(t);
         let with_tau = !self.torques.is_empty() && j != [0.0; 3];
         // Without thermal noise, and with no torque or only the spin-orbit one, the field
         // and the right-hand side come out of one pass (same arithmetic as below).
         if let Some(sot) = self.fusable_torque(j) {
-            if self.fused_field(Stage::Ready(m), t, out, sot) {
+            if self.fused_field(Stage::Ready(m), t, out, sot, after) {
                 self.evals += 1;
-                return;
+                return after.is_some();
             }
         }
         self.field(m, t);
@@ -327,8 +346,13 @@ impl Equation {
             }
             llg::rhs(&self.sys, m, &self.h, &self.tau, out);
         }
+        false
     }
 }
+
+/// Work done on each finished row of a right-hand side inside its evaluation pass
+/// ([`Equation::rhs_then`]): row index and the row's `dm/dt`.
+pub(crate) type RowHook<'a> = &'a (dyn Fn(usize, &[V3]) + Sync);
 
 /// A saved state: magnetisation, time and step size.
 #[derive(Debug, Clone, PartialEq)]
@@ -612,6 +636,11 @@ impl Simulation {
 
     /// Take one step, at most `max_dt` long; returns the step taken (s).
     pub fn step_at_most(&mut self, max_dt: f64) -> Result<f64> {
+        on_pool(|| self.step_at_most_here(max_dt))
+    }
+
+    /// [`Self::step_at_most`] on the calling thread.
+    fn step_at_most_here(&mut self, max_dt: f64) -> Result<f64> {
         match self.kind {
             StepperKind::Rk4 { dt } => {
                 let h = dt.min(max_dt);
@@ -727,18 +756,21 @@ impl Simulation {
         }
         // Residuals below this are rounding of the landing step, not time left to simulate.
         let tol = (t_end.abs() * 1e-12).max(1e-24);
-        while t_end - self.t > tol {
-            let stop = match self.eq.drive.next_edge(self.t) {
-                Some(e) if e < t_end => e,
-                _ => t_end,
-            };
-            self.step_at_most(stop - self.t)?;
-            if (stop - self.t).abs() <= tol && stop < t_end {
-                // Landed on an edge: the derivative jumps, so FSAL's k1 is stale.
-                self.t = stop;
-                self.fsal = false;
+        on_pool(|| {
+            while t_end - self.t > tol {
+                let stop = match self.eq.drive.next_edge(self.t) {
+                    Some(e) if e < t_end => e,
+                    _ => t_end,
+                };
+                self.step_at_most_here(stop - self.t)?;
+                if (stop - self.t).abs() <= tol && stop < t_end {
+                    // Landed on an edge: the derivative jumps, so FSAL's k1 is stale.
+                    self.t = stop;
+                    self.fsal = false;
+                }
             }
-        }
+            Ok(())
+        })?;
         if self.t < t_end {
             self.t = t_end;
         }
@@ -755,7 +787,8 @@ impl Simulation {
         let opts = self.relax_options;
         let Buffers { k, .. } = &mut self.buf;
         let [a, b, c, ..] = k;
-        let r = stepper::relax::relax(&mut self.eq, &mut self.m, self.t, &opts, a, b, c);
+        let (eq, m, t) = (&mut self.eq, &mut self.m, self.t);
+        let r = on_pool(|| stepper::relax::relax(eq, m, t, &opts, a, b, c));
         self.fsal = false;
         r
     }
@@ -795,7 +828,8 @@ impl Simulation {
 
     /// The effective field (A/m) at the present state (without thermal noise).
     pub fn effective_field(&mut self) -> &[V3] {
-        self.eq.field_without_noise(&self.m, self.t);
+        let (eq, m, t) = (&mut self.eq, &self.m, self.t);
+        on_pool(|| eq.field_without_noise(m, t));
         self.eq.h()
     }
 
@@ -839,6 +873,21 @@ impl Simulation {
     pub fn observables(&mut self) -> observe::Observables {
         let energies = self.energies();
         observe::Observables::measure(&self.eq.sys, &self.m, self.t, energies)
+    }
+}
+
+/// Run `f` on a worker thread of rayon's pool (directly when already on one). A field
+/// evaluation is three parallel sections and an RK45 step about twenty; forked from outside
+/// the pool, each section is injected into the pool's queue and the calling thread sleeps
+/// on a lock until it is done, a round trip through the kernel per section that cost as much
+/// as the field evaluation itself on a 256 x 64 mesh. Forked from a worker, the sections of
+/// one call follow each other without the caller sleeping and the other workers are still
+/// spinning when the next section starts: one hand-off per call instead of one per section.
+fn on_pool<R: Send>(f: impl FnOnce() -> R + Send) -> R {
+    if rayon::current_thread_index().is_some() {
+        f()
+    } else {
+        rayon::scope(|_| f())
     }
 }
 

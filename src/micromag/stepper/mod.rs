@@ -12,6 +12,7 @@ pub use relax::{RelaxOptions, RelaxReport};
 
 use super::vec3::V3;
 use rayon::prelude::*;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
 /// Adaptive step-size control (mumax3's names).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -72,6 +73,8 @@ pub struct Buffers {
     pub stage: Vec<V3>,
     /// Candidate solution.
     pub cand: Vec<V3>,
+    /// Largest error of each mesh row of the last RK45 trial step.
+    pub row_err: RowErrors,
 }
 
 impl Buffers {
@@ -81,7 +84,49 @@ impl Buffers {
             k: std::array::from_fn(|_| vec![[0.0; 3]; n]),
             stage: vec![[0.0; 3]; n],
             cand: vec![[0.0; 3]; n],
+            row_err: RowErrors::default(),
         }
+    }
+}
+
+/// The largest error of each mesh row and its cell, written by the parallel tasks that
+/// finish the rows (each row by one task) and reduced in row order afterwards. Scratch: a
+/// clone is empty.
+#[derive(Debug, Default)]
+pub struct RowErrors(Vec<(AtomicU64, AtomicUsize)>);
+
+impl Clone for RowErrors {
+    fn clone(&self) -> Self {
+        RowErrors::default()
+    }
+}
+
+impl RowErrors {
+    /// Room for `rows` rows (allocates only when the count changes).
+    pub fn ensure(&mut self, rows: usize) {
+        if self.0.len() != rows {
+            self.0 = (0..rows)
+                .map(|_| (AtomicU64::new(0), AtomicUsize::new(0)))
+                .collect();
+        }
+    }
+
+    /// Record row `r`'s largest error and its cell.
+    pub fn set(&self, r: usize, (err, cell): (f64, usize)) {
+        self.0[r].0.store(err.to_bits(), Ordering::Relaxed);
+        self.0[r].1.store(cell, Ordering::Relaxed);
+    }
+
+    /// The largest error over all rows and its cell (the first row holding it).
+    pub fn largest(&self) -> (f64, usize) {
+        self.0.iter().fold((0.0, 0), |best, (e, c)| {
+            let e = f64::from_bits(e.load(Ordering::Relaxed));
+            if e > best.0 {
+                (e, c.load(Ordering::Relaxed))
+            } else {
+                best
+            }
+        })
     }
 }
 

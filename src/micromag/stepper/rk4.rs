@@ -6,7 +6,7 @@ use super::{combine, Buffers};
 
 /// One RK4 step of `dt` from `(m, t)`; the result is left in `b.cand` (not normalised).
 pub fn step(eq: &mut Equation, m: &[V3], t: f64, dt: f64, b: &mut Buffers) {
-    let Buffers { k, stage, cand } = b;
+    let Buffers { k, stage, cand, .. } = b;
     let [k1, k2, k3, k4, ..] = k;
     eq.rhs(m, t, k1);
     combine(stage, m, dt, &[(0.5, k1.as_slice())]);
