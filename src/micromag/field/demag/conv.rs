@@ -115,8 +115,9 @@ impl<T> Clone for SyncPtr<T> {
     }
 }
 impl<T> Copy for SyncPtr<T> {}
-// SAFETY: used only to write disjoint rows (pass 1) and to read and write disjoint column
-// blocks (pass 2) of `xk` from parallel tasks (see `convolve`).
+// SAFETY: used only to write disjoint rows (pass 1), to read and write disjoint column
+// blocks (pass 2) and to transform disjoint rows in place (pass 3) of `xk` from parallel
+// tasks (see `convolve`).
 unsafe impl<T> Send for SyncPtr<T> {}
 unsafe impl<T> Sync for SyncPtr<T> {}
 
@@ -196,11 +197,16 @@ impl<T: Real> Conv<T> {
             // SAFETY: rows r of xk are 3 nkx long, in bounds (r < ns ny), and each is
             // written by exactly one task of this pass.
             let out = unsafe { std::slice::from_raw_parts_mut(xp.get().add(r * 3 * nkx), 3 * nkx) };
-            T::with_scratch(px, r2c_len, |row, sc| {
-                for (comp, o) in out.chunks_exact_mut(nkx).enumerate() {
-                    for x in 0..nx {
-                        row[x] = T::of(ms[base + x] * mrow[x][comp]);
-                    }
+            T::with_scratch(3 * px, r2c_len, |rows, sc| {
+                // One sweep over the row gathers all three components.
+                let (r0, rest) = rows.split_at_mut(px);
+                let (r1, r2) = rest.split_at_mut(px);
+                for (x, (mc, msc)) in mrow[..nx].iter().zip(&ms[base..base + nx]).enumerate() {
+                    r0[x] = T::of(msc * mc[0]);
+                    r1[x] = T::of(msc * mc[1]);
+                    r2[x] = T::of(msc * mc[2]);
+                }
+                for (row, o) in [r0, r1, r2].into_iter().zip(out.chunks_exact_mut(nkx)) {
                     row[nx..].iter_mut().for_each(|v| *v = T::zero());
                     // Lengths match by construction: this cannot fail.
                     let _ = fwd.process_with_scratch(row, o, sc);
@@ -257,19 +263,19 @@ impl<T: Real> Conv<T> {
                 let col = |s: usize, comp: usize, b: usize| ((s * 3 + comp) * w + b) * py;
                 for s in 0..ns {
                     for comp in 0..3 {
+                        // The w columns of (slab, component), each py long.
+                        let dst = &mut cols[col(s, comp, 0)..col(s, comp, w)];
                         for y in 0..ny {
                             let src = ((s * ny + y) * 3 + comp) * nkx + k0;
-                            for b in 0..w {
-                                // SAFETY: src + b < xk.len(); columns k0..k0 + w belong to
-                                // this task only, so no other task writes them.
-                                cols[col(s, comp, b) + y] = unsafe { xp.get().add(src + b).read() };
+                            // SAFETY: src + w <= xk.len(); columns k0..k0 + w belong to
+                            // this task only, so no other task writes them.
+                            let src = unsafe { std::slice::from_raw_parts(xp.get().add(src), w) };
+                            for (d, v) in dst.chunks_exact_mut(py).zip(src) {
+                                d[y] = *v;
                             }
                         }
-                        for b in 0..w {
-                            let c0 = col(s, comp, b);
-                            cols[c0 + ny..c0 + py]
-                                .iter_mut()
-                                .for_each(|v| *v = Complex::default());
+                        for d in dst.chunks_exact_mut(py) {
+                            d[ny..].iter_mut().for_each(|v| *v = Complex::default());
                         }
                     }
                 }
@@ -304,11 +310,14 @@ impl<T: Real> Conv<T> {
                 ifft_y.process_with_scratch(&mut hcols[..used], fsc);
                 for s in 0..ns {
                     for comp in 0..3 {
+                        let src = &hcols[col(s, comp, 0)..col(s, comp, w)];
                         for y in 0..ny {
                             let dst = ((s * ny + y) * 3 + comp) * nkx + k0;
-                            for b in 0..w {
-                                // SAFETY: as for the gather above.
-                                unsafe { xp.get().add(dst + b).write(hcols[col(s, comp, b) + y]) };
+                            // SAFETY: as for the gather above.
+                            let dst =
+                                unsafe { std::slice::from_raw_parts_mut(xp.get().add(dst), w) };
+                            for (d, v) in dst.iter_mut().zip(src.chunks_exact(py)) {
+                                *d = v[y];
                             }
                         }
                     }
@@ -318,7 +327,7 @@ impl<T: Real> Conv<T> {
 
         // Pass 3: inverse FFT along x, one task per row of `h`, between the caller's `pre`
         // and `post` row work (see `Demag::convolve_rows`).
-        let (inv, xk) = (&self.inv, &self.xk);
+        let (inv, full_rows) = (&self.inv, &g.full_rows);
         let c2r_len = inv.get_scratch_len();
         let row = |r: usize, hrow: &mut [V3]| {
             pre(r, m, hrow);
@@ -328,21 +337,32 @@ impl<T: Real> Conv<T> {
                 return;
             }
             let base = k * plane + y * nx;
-            T::with_scratch(px, nkx + c2r_len, |row, sc| {
-                let (spec, csc) = sc.split_at_mut(nkx);
-                for comp in 0..3 {
-                    let src = ((s * ny + y) * 3 + comp) * nkx;
-                    spec.copy_from_slice(&xk[src..src + nkx]);
+            let full = full_rows[s * ny + y];
+            // SAFETY: row s ny + y of xk (3 nkx long, in bounds) is read by this task only
+            // in this pass, and not needed after it, so the inverse transforms may use it as
+            // their (overwritten) input.
+            let specs = unsafe {
+                std::slice::from_raw_parts_mut(xp.get().add((s * ny + y) * 3 * nkx), 3 * nkx)
+            };
+            T::with_scratch(3 * px, c2r_len, |rows, csc| {
+                let per_comp = rows.chunks_exact_mut(px).zip(specs.chunks_exact_mut(nkx));
+                for (row, spec) in per_comp {
                     spec[0].im = T::zero();
                     if px % 2 == 0 {
                         spec[nkx - 1].im = T::zero();
                     }
                     // Lengths match and the edge imaginary parts are zeroed: cannot fail.
                     let _ = inv.process_with_scratch(spec, row, csc);
-                    for (x, hc) in hrow.iter_mut().enumerate() {
-                        if ms[base + x] > 0.0 {
-                            hc[comp] += row[x].wide();
-                        }
+                }
+                // One sweep over the row adds all three components (magnetic cells only).
+                let (r0, rest) = rows.split_at(px);
+                let (r1, r2) = rest.split_at(px);
+                let cells = hrow.iter_mut().zip(r0.iter().zip(r1).zip(r2));
+                for (x, (hc, ((a, b), c))) in cells.enumerate() {
+                    if full || ms[base + x] > 0.0 {
+                        hc[0] += a.wide();
+                        hc[1] += b.wide();
+                        hc[2] += c.wide();
                     }
                 }
             });
