@@ -29,24 +29,29 @@ pub struct LocalTerms {
     pub interlayer: bool,
 }
 
-/// Per-cell coefficients of the fused local terms.
-#[derive(Debug, Clone, Copy, Default)]
-struct Cell {
+/// Per-cell coefficients of the fused local terms, one array per coefficient (so that a
+/// row is processed with SIMD), zero where a link does not exist.
+#[derive(Debug, Clone, Default)]
+struct Coefs {
     /// `1 / Ms` (0 in non-magnetic cells).
-    inv_ms: f64,
-    /// Exchange link weights `2 A_ij / (mu0 d^2)` to the +x, +y, +z neighbours (0: no link).
-    ex: [f64; 3],
-    /// DMI link weights `-D_ij / (mu0 d)` to the +x and +y neighbours (0: no link).
-    dm: [f64; 2],
+    inv_ms: Vec<f64>,
+    /// Exchange link weights `2 A_ij / (mu0 d^2)` to the -x, +x, -y, +y, -z, +z neighbours.
+    ex: [Vec<f64>; 6],
+    /// DMI link weights `-D_ij / (mu0 d)` to the -x, +x, -y, +y neighbours.
+    dm: [Vec<f64>; 4],
     /// `2 Ku1 / mu0` (the 1/Ms is applied with the others).
-    ku: f64,
+    ku: Vec<f64>,
+    /// Anisotropy axis, by component.
+    u: [Vec<f64>; 3],
+    /// Per row: whether any cell has an exchange link along z.
+    z_rows: Vec<bool>,
 }
 
 /// The fused exchange + anisotropy + DMI + interlayer + applied field.
 #[derive(Debug, Clone)]
 pub struct LocalFields {
     terms: LocalTerms,
-    cells: Vec<Cell>,
+    k: Coefs,
     /// Per z index: interlayer partner slab offset (in cells) and `J / (mu0 dz)`, below and
     /// above (offset 0: none).
     rkky: Vec<[(isize, f64); 2]>,
@@ -66,37 +71,73 @@ impl LocalFields {
         let (ms, aex, layer, dind) = (&sys.ms, &sys.aex, &sys.layer, &sys.dind);
         debug_assert_eq!(layer.len(), ms.len());
         let linked = |c: usize, n: usize| ms[c] > 0.0 && ms[n] > 0.0 && layer[c] == layer[n];
-        let cells = (0..sys.mesh.len())
-            .map(|c| {
-                let (i, j, k) = sys.mesh.ijk(c);
-                let mut cell = Cell::default();
-                if ms[c] == 0.0 {
-                    return cell;
+        let n = sys.mesh.len();
+        // The weights of the links from each cell to its +x, +y, +z neighbours.
+        let mut ex_up = vec![[0.0; 3]; n];
+        let mut dm_up = vec![[0.0; 2]; n];
+        let mut k = Coefs {
+            inv_ms: vec![0.0; n],
+            ku: vec![0.0; n],
+            ..Coefs::default()
+        };
+        for c in 0..n {
+            let (i, j, kz) = sys.mesh.ijk(c);
+            if ms[c] == 0.0 {
+                continue;
+            }
+            k.inv_ms[c] = 1.0 / ms[c];
+            let next = [
+                (i + 1 < nx).then(|| c + 1),
+                (j + 1 < ny).then(|| c + nx),
+                (kz + 1 < nz).then(|| c + plane),
+            ];
+            for (d, nb) in next.iter().enumerate() {
+                let Some(nb) = *nb else { continue };
+                if !linked(c, nb) {
+                    continue;
                 }
-                cell.inv_ms = 1.0 / ms[c];
-                let next = [
-                    (i + 1 < nx).then(|| c + 1),
-                    (j + 1 < ny).then(|| c + nx),
-                    (k + 1 < nz).then(|| c + plane),
-                ];
-                for (d, n) in next.iter().enumerate() {
-                    let Some(n) = *n else { continue };
-                    if !linked(c, n) {
-                        continue;
-                    }
-                    let (a, an) = (aex[c], aex[n]);
-                    if terms.exchange && a != 0.0 && an != 0.0 {
-                        cell.ex[d] = w[d] * 2.0 * a * an / (a + an);
-                    }
-                    if terms.dmi && d < 2 {
-                        cell.dm[d] = -0.5 * (dind[c] + dind[n]) / ([dx, dy][d] * MU0);
-                    }
+                let (a, an) = (aex[c], aex[nb]);
+                if terms.exchange && a != 0.0 && an != 0.0 {
+                    ex_up[c][d] = w[d] * 2.0 * a * an / (a + an);
                 }
-                if terms.anisotropy {
-                    cell.ku = 2.0 * sys.ku1[c] / MU0;
+                if terms.dmi && d < 2 {
+                    dm_up[c][d] = -0.5 * (dind[c] + dind[nb]) / ([dx, dy][d] * MU0);
                 }
-                cell
-            })
+            }
+            if terms.anisotropy {
+                k.ku[c] = 2.0 * sys.ku1[c] / MU0;
+            }
+        }
+        // A link as seen from its lower cell (+ direction) and from its upper cell (-). The
+        // cell one step before a first cell in x (y, z) is the last of a row (plane), whose
+        // + link along that axis is 0: no test needed.
+        let steps = [1, nx, plane];
+        let both = |up: &[[f64; 3]], q: usize| -> Vec<f64> {
+            let (d, plus) = (q / 2, q % 2 == 1);
+            (0..n)
+                .map(|c| match (plus, c.checked_sub(steps[d])) {
+                    (true, _) => up[c][d],
+                    (false, Some(b)) => up[b][d],
+                    (false, None) => 0.0,
+                })
+                .collect()
+        };
+        k.ex = std::array::from_fn(|q| both(&ex_up, q));
+        let dm_up: Vec<[f64; 3]> = dm_up.iter().map(|v| [v[0], v[1], 0.0]).collect();
+        k.dm = std::array::from_fn(|q| both(&dm_up, q));
+        // The axis only where there is anisotropy (it may be undefined elsewhere, and the
+        // row kernel multiplies it by a zero Ku there).
+        let u = &sys.anis_u;
+        k.u = std::array::from_fn(|q| {
+            (0..n)
+                .map(|c| match (k.ku[c], u.get(c)) {
+                    (ku, Some(v)) if ku != 0.0 => v[q],
+                    _ => 0.0,
+                })
+                .collect()
+        });
+        k.z_rows = (0..n / nx)
+            .map(|r| (r * nx..(r + 1) * nx).any(|c| k.ex[4][c] != 0.0 || k.ex[5][c] != 0.0))
             .collect();
         let mut rkky = vec![[(0isize, 0.0); 2]; nz];
         if terms.interlayer {
@@ -112,7 +153,7 @@ impl LocalFields {
                 rkky[kb][0] = (-off, s);
             }
         }
-        LocalFields { terms, cells, rkky }
+        LocalFields { terms, k, rkky }
     }
 
     /// The terms included.
@@ -157,98 +198,173 @@ pub struct LocalRows<'a> {
 
 impl LocalRows<'_> {
     /// Set `hrow` to the field of magnetisation `m` on row `r` (cells `r nx .. (r + 1) nx`).
+    ///
+    /// The row and its two in-plane neighbour rows are copied into per-component arrays,
+    /// and the in-plane terms then run as straight-line loops over the row (AVX2 where the
+    /// CPU has it). Missing links have weight 0 and read a finite stand-in value, so each
+    /// term is added in the same order as a cell-by-cell evaluation that skips them: adding
+    /// the resulting signed zero changes no sum, and the field is bit-for-bit the same.
     #[inline]
     pub fn write_row(&self, m: &[V3], r: usize, hrow: &mut [V3]) {
-        let (sys, hz) = (self.sys, self.hz);
+        let nx = self.sys.mesh.n[0];
+        ROW_SCRATCH.with(|sc| {
+            let mut sc = sc.borrow_mut();
+            if sc.len() < 12 * (nx + 2) {
+                sc.resize(12 * (nx + 2), 0.0);
+            }
+            #[cfg(target_arch = "x86_64")]
+            {
+                if std::arch::is_x86_feature_detected!("avx2") {
+                    // SAFETY: the feature was just detected.
+                    unsafe { self.write_row_avx2(m, r, &mut hrow[..nx], &mut sc) };
+                    return;
+                }
+            }
+            self.write_row_body(m, r, &mut hrow[..nx], &mut sc);
+        });
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    unsafe fn write_row_avx2(&self, m: &[V3], r: usize, hrow: &mut [V3], sc: &mut [f64]) {
+        self.write_row_body(m, r, hrow, sc)
+    }
+
+    #[inline(always)]
+    fn write_row_body(&self, m: &[V3], r: usize, hrow: &mut [V3], sc: &mut [f64]) {
+        let (sys, hz, k) = (self.sys, self.hz, &self.lf.k);
         let [nx, ny, _] = sys.mesh.n;
         let plane = nx * ny;
-        let (cells, anis_u, rkky) = (&self.lf.cells, &sys.anis_u, &self.lf.rkky);
-        let hrow = &mut hrow[..nx];
-        let (j, k) = (r % ny, r / ny);
-        let [rk_dn, rk_up] = rkky[k];
+        let (j, kz) = (r % ny, r / ny);
         let base = r * nx;
-        for (i, hc) in hrow.iter_mut().enumerate() {
-            let c = base + i;
-            let p = cells[c];
-            if p.inv_ms == 0.0 {
-                *hc = [0.0; 3];
-                continue;
+        let w = nx + 2;
+        // Rows (each nx + 2 long, one stand-in cell at both ends): centre, -y, +y, by
+        // component; then the three accumulators.
+        let (rows, acc) = sc.split_at_mut(9 * w);
+        let load = |dst: &mut [f64], row0: usize| {
+            let (c, rest) = dst.split_at_mut(w);
+            let (y, z) = rest.split_at_mut(w);
+            for (i, v) in m[row0..row0 + nx].iter().enumerate() {
+                c[i + 1] = v[0];
+                y[i + 1] = v[1];
+                z[i + 1] = v[2];
             }
-            let mc = m[c];
-            // Exchange and DMI: sum of weights times neighbour terms; the 1/Ms
-            // is applied at the end.
-            let mut acc = [0.0; 3];
-            let mut ex = |n: usize, wgt: f64| {
-                let mn = m[n];
-                acc[0] += wgt * (mn[0] - mc[0]);
-                acc[1] += wgt * (mn[1] - mc[1]);
-                acc[2] += wgt * (mn[2] - mc[2]);
-            };
-            if i > 0 {
-                ex(c - 1, cells[c - 1].ex[0]);
+            for a in [c, y, z] {
+                a[0] = a[1];
+                a[nx + 1] = a[nx];
             }
-            ex(c + usize::from(i + 1 < nx), p.ex[0]);
-            if j > 0 {
-                ex(c - nx, cells[c - nx].ex[1]);
+        };
+        let (cen, rest) = rows.split_at_mut(3 * w);
+        let (dn, up) = rest.split_at_mut(3 * w);
+        load(cen, base);
+        load(dn, if j > 0 { base - nx } else { base });
+        load(up, if j + 1 < ny { base + nx } else { base });
+        let (cx, cy, cz) = (&cen[..w], &cen[w..2 * w], &cen[2 * w..3 * w]);
+        let (dx, dy, dz) = (
+            &dn[1..nx + 1],
+            &dn[w + 1..w + nx + 1],
+            &dn[2 * w + 1..2 * w + nx + 1],
+        );
+        let (ux, uy, uz) = (
+            &up[1..nx + 1],
+            &up[w + 1..w + nx + 1],
+            &up[2 * w + 1..2 * w + nx + 1],
+        );
+        let (ax, rest) = acc.split_at_mut(nx);
+        let (ay, rest) = rest.split_at_mut(nx);
+        let az = &mut rest[..nx];
+        fn span(v: &[f64], base: usize, nx: usize) -> &[f64] {
+            &v[base..base + nx]
+        }
+        let cell = |v| span(v, base, nx);
+        let [exm, exp, eym, eyp, ezm, ezp] = &k.ex;
+        let (exm, exp, eym, eyp) = (cell(exm), cell(exp), cell(eym), cell(eyp));
+        // Exchange in the plane: sum of weights times neighbour differences.
+        for i in 0..nx {
+            let (mx, my, mz) = (cx[i + 1], cy[i + 1], cz[i + 1]);
+            let (mut a0, mut a1, mut a2) = (0.0, 0.0, 0.0);
+            for (wgt, nx_, ny_, nz_) in [
+                (exm[i], cx[i], cy[i], cz[i]),
+                (exp[i], cx[i + 2], cy[i + 2], cz[i + 2]),
+                (eym[i], dx[i], dy[i], dz[i]),
+                (eyp[i], ux[i], uy[i], uz[i]),
+            ] {
+                a0 += wgt * (nx_ - mx);
+                a1 += wgt * (ny_ - my);
+                a2 += wgt * (nz_ - mz);
             }
-            ex(c + if j + 1 < ny { nx } else { 0 }, p.ex[1]);
-            if k > 0 && cells[c - plane].ex[2] != 0.0 {
-                ex(c - plane, cells[c - plane].ex[2]);
-            }
-            if p.ex[2] != 0.0 {
-                ex(c + plane, p.ex[2]);
-            }
-            // DMI (see dmi.rs): a link along +x adds (-m_z, 0, m_x) of the
-            // neighbour times D/d, along +y (0, -m_z, m_y); the reverse links
-            // with the opposite sign.
-            if i + 1 < nx {
-                let (d, mn) = (p.dm[0], m[c + 1]);
-                acc[0] -= d * mn[2];
-                acc[2] += d * mn[0];
-            }
-            if i > 0 {
-                let (d, mn) = (cells[c - 1].dm[0], m[c - 1]);
-                acc[0] += d * mn[2];
-                acc[2] -= d * mn[0];
-            }
-            if j + 1 < ny {
-                let (d, mn) = (p.dm[1], m[c + nx]);
-                acc[1] -= d * mn[2];
-                acc[2] += d * mn[1];
-            }
-            if j > 0 {
-                let (d, mn) = (cells[c - nx].dm[1], m[c - nx]);
-                acc[1] += d * mn[2];
-                acc[2] -= d * mn[1];
-            }
-            // Interlayer exchange with the facing cell of the next layer.
-            for (off, s) in [rk_dn, rk_up] {
-                if off != 0 {
-                    let n = (c as isize + off) as usize;
-                    if cells[n].inv_ms != 0.0 {
+            ax[i] = a0;
+            ay[i] = a1;
+            az[i] = a2;
+        }
+        // Exchange along z (within a layer several cells thick): few rows have it.
+        if self.lf.k.z_rows[r] {
+            let (ezm, ezp) = (cell(ezm), cell(ezp));
+            for i in 0..nx {
+                let c = base + i;
+                let mc = m[c];
+                for (wgt, n) in [(ezm[i], c.wrapping_sub(plane)), (ezp[i], c + plane)] {
+                    if wgt != 0.0 {
                         let mn = m[n];
-                        acc[0] += s * mn[0];
-                        acc[1] += s * mn[1];
-                        acc[2] += s * mn[2];
+                        ax[i] += wgt * (mn[0] - mc[0]);
+                        ay[i] += wgt * (mn[1] - mc[1]);
+                        az[i] += wgt * (mn[2] - mc[2]);
                     }
                 }
             }
-            // Anisotropy.
-            if p.ku != 0.0 {
-                let u = anis_u[c];
-                let s = p.ku * (mc[0] * u[0] + mc[1] * u[1] + mc[2] * u[2]);
-                acc[0] += s * u[0];
-                acc[1] += s * u[1];
-                acc[2] += s * u[2];
+        }
+        // DMI (see dmi.rs): a link along +x adds (-m_z, 0, m_x) of the neighbour times D/d,
+        // along +y (0, -m_z, m_y); the reverse links with the opposite sign.
+        let [dxm, dxp, dym, dyp] = &k.dm;
+        let (dxm, dxp, dym, dyp) = (cell(dxm), cell(dxp), cell(dym), cell(dyp));
+        for i in 0..nx {
+            let (mut a0, mut a1, mut a2) = (ax[i], ay[i], az[i]);
+            a0 -= dxp[i] * cz[i + 2];
+            a2 += dxp[i] * cx[i + 2];
+            a0 += dxm[i] * cz[i];
+            a2 -= dxm[i] * cx[i];
+            a1 -= dyp[i] * uz[i];
+            a2 += dyp[i] * uy[i];
+            a1 += dym[i] * dz[i];
+            a2 -= dym[i] * dy[i];
+            ax[i] = a0;
+            ay[i] = a1;
+            az[i] = a2;
+        }
+        // Interlayer exchange with the facing cell of the next layer.
+        for (off, s) in self.lf.rkky[kz] {
+            if off == 0 {
+                continue;
             }
-            let inv = p.inv_ms;
-            *hc = [
-                hz[0] + acc[0] * inv,
-                hz[1] + acc[1] * inv,
-                hz[2] + acc[2] * inv,
-            ];
+            for i in 0..nx {
+                let n = ((base + i) as isize + off) as usize;
+                if k.inv_ms[n] != 0.0 {
+                    let mn = m[n];
+                    ax[i] += s * mn[0];
+                    ay[i] += s * mn[1];
+                    az[i] += s * mn[2];
+                }
+            }
+        }
+        // Anisotropy, then the 1/Ms and the applied field; non-magnetic cells get zero.
+        let (ku, inv_ms) = (cell(&k.ku), cell(&k.inv_ms));
+        let (u0, u1, u2) = (cell(&k.u[0]), cell(&k.u[1]), cell(&k.u[2]));
+        for (i, hc) in hrow.iter_mut().enumerate() {
+            let (mx, my, mz) = (cx[i + 1], cy[i + 1], cz[i + 1]);
+            let s = ku[i] * (mx * u0[i] + my * u1[i] + mz * u2[i]);
+            let a0 = ax[i] + s * u0[i];
+            let a1 = ay[i] + s * u1[i];
+            let a2 = az[i] + s * u2[i];
+            let inv = inv_ms[i];
+            let v = [hz[0] + a0 * inv, hz[1] + a1 * inv, hz[2] + a2 * inv];
+            *hc = if inv == 0.0 { [0.0; 3] } else { v };
         }
     }
+}
+
+thread_local! {
+    /// Per-thread scratch of [`LocalRows::write_row`].
+    static ROW_SCRATCH: std::cell::RefCell<Vec<f64>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 #[cfg(test)]
@@ -314,7 +430,26 @@ mod tests {
             interlayer: true,
         };
         let mut got = vec![[1.0; 3]; n];
-        LocalFields::new(&sys, all).write(&sys, &zeeman, &m, 0.0, &mut got);
+        let lf = LocalFields::new(&sys, all);
+        lf.write(&sys, &zeeman, &m, 0.0, &mut got);
+        // The row kernel compiled for AVX2 (taken by `write` where the CPU has it) and for
+        // the baseline give the same bits.
+        let rows = lf.rows(&sys, &zeeman, 0.0);
+        let nx = sys.mesh.n[0];
+        let mut sc = vec![0.0; 12 * (nx + 2)];
+        let mut base = vec![[0.0; 3]; n];
+        for (r, hr) in base.chunks_exact_mut(nx).enumerate() {
+            rows.write_row_body(&m, r, hr, &mut sc);
+        }
+        for c in 0..n {
+            for q in 0..3 {
+                assert_eq!(
+                    got[c][q].to_bits(),
+                    base[c][q].to_bits(),
+                    "cell {c} comp {q}"
+                );
+            }
+        }
         let scale = want.iter().flatten().fold(0.0f64, |a, v| a.max(v.abs()));
         assert!(scale > 1e5, "fields of the order of 2Ku/(mu0 Ms) ~ 2e6 A/m");
         for c in 0..n {

@@ -53,19 +53,32 @@ impl SpinOrbit {
     /// The Gilbert-form torque on cell `c` with magnetisation `m` for `z x j` = `zj`.
     #[inline(always)]
     pub(crate) fn torque_at(&self, c: usize, m: V3, zj: [f64; 2]) -> V3 {
-        let k = self.coef[c];
-        if k == 0.0 {
-            return [0.0; 3];
-        }
-        let bp = [k * zj[0], k * zj[1], 0.0];
-        let mp = cross(m, bp);
-        let mmp = cross(m, mp);
-        let r = self.ratio[c];
-        [
-            -(mmp[0] + r * mp[0]),
-            -(mmp[1] + r * mp[1]),
-            -(mmp[2] + r * mp[2]),
-        ]
+        torque(self.coef[c], self.ratio[c], m, zj)
+    }
+
+    /// The coefficients `(coef, ratio)` of cells `c0 .. c0 + n` (for [`torque`]).
+    #[inline(always)]
+    pub(crate) fn coefs(&self, c0: usize, n: usize) -> (&[f64], &[f64]) {
+        (&self.coef[c0..c0 + n], &self.ratio[c0..c0 + n])
+    }
+}
+
+/// The torque of a cell with coefficients `k` (0: none) and field-like ratio `r`, written
+/// without branches (a select) so that a row of cells runs as SIMD.
+#[inline(always)]
+pub(crate) fn torque(k: f64, r: f64, m: V3, zj: [f64; 2]) -> V3 {
+    let bp = [k * zj[0], k * zj[1], 0.0];
+    let mp = cross(m, bp);
+    let mmp = cross(m, mp);
+    let t = [
+        -(mmp[0] + r * mp[0]),
+        -(mmp[1] + r * mp[1]),
+        -(mmp[2] + r * mp[2]),
+    ];
+    if k == 0.0 {
+        [0.0; 3]
+    } else {
+        t
     }
 }
 
