@@ -132,23 +132,24 @@ impl RowErrors {
 
 /// `out = m + dt sum coef_i k_i` over the given stages (parallel).
 pub(crate) fn combine(out: &mut [V3], m: &[V3], dt: f64, terms: &[(f64, &[V3])]) {
-    out.par_iter_mut()
+    out.par_chunks_mut(super::field::PAR_MIN)
         .enumerate()
-        .with_min_len(super::field::PAR_MIN)
-        .for_each(|(c, o)| *o = combine_cell(m, dt, terms, c));
+        .for_each(|(i, o)| combine_span(o, m, dt, terms, i * super::field::PAR_MIN));
 }
 
-/// Cell `c` of [`combine`].
-#[inline(always)]
-pub(crate) fn combine_cell(m: &[V3], dt: f64, terms: &[(f64, &[V3])], c: usize) -> V3 {
-    let mut v = m[c];
+/// [`combine`] on the cells `c0 .. c0 + out.len()`: each stage added in turn over the
+/// components as one flat array (SIMD), `m + s_1 k_1 + s_2 k_2 + ...` in that order.
+#[inline]
+pub(crate) fn combine_span(out: &mut [V3], m: &[V3], dt: f64, terms: &[(f64, &[V3])], c0: usize) {
+    let n = out.len();
+    let o = out.as_flattened_mut();
+    o.copy_from_slice(m[c0..c0 + n].as_flattened());
     for (a, k) in terms {
         let s = dt * a;
-        v[0] += s * k[c][0];
-        v[1] += s * k[c][1];
-        v[2] += s * k[c][2];
+        for (v, kv) in o.iter_mut().zip(k[c0..c0 + n].as_flattened()) {
+            *v += s * kv;
+        }
     }
-    v
 }
 
 /// Normalise every magnetic cell of `m`; returns the largest `||m| - 1|` seen before and the
@@ -172,12 +173,14 @@ pub(crate) fn combine_normalized(
     ms: &[f64],
 ) -> (f64, Option<usize>) {
     let drift = out
-        .par_iter_mut()
+        .par_chunks_mut(super::field::PAR_MIN)
         .enumerate()
-        .with_min_len(super::field::PAR_MIN)
-        .map(|(c, o)| {
-            *o = combine_cell(m, dt, terms, c);
-            normalize_cell(o, ms[c])
+        .map(|(i, o)| {
+            let c0 = i * super::field::PAR_MIN;
+            combine_span(o, m, dt, terms, c0);
+            o.iter_mut()
+                .zip(&ms[c0..])
+                .fold(0.0, |d: f64, (v, msc)| d.max(normalize_cell(v, *msc)))
         })
         .reduce(|| 0.0, f64::max);
     (drift, first_bad(out, ms, drift))

@@ -24,7 +24,7 @@
 
 use super::{Geometry, Stage};
 use crate::micromag::stack::System;
-use crate::micromag::stepper::combine_cell;
+use crate::micromag::stepper::combine_span;
 use crate::micromag::vec3::V3;
 use rayon::prelude::*;
 use realfft::num_complex::Complex;
@@ -233,9 +233,7 @@ impl<T: Real> Conv<T> {
                     .with_min_len(4)
                     .for_each(|(r, srow)| {
                         let base = r * nx;
-                        for (i, v) in srow.iter_mut().enumerate() {
-                            *v = combine_cell(m0, dt, terms, base + i);
-                        }
+                        combine_span(srow, m0, dt, terms, base);
                         let s = slab_of[r / ny];
                         if s != usize::MAX {
                             fft_row(s * ny + r % ny, srow, base);
