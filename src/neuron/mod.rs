@@ -44,7 +44,8 @@ pub trait Real: Clone {
     fn scale(self, k: f64) -> Self;
     /// `self + c`.
     fn offset(self, c: f64) -> Self;
-    /// `max(self, lo)`.
+    /// `max(self, lo)`; where it carries derivatives (tensors, dual numbers) they pass
+    /// straight through the clamp, as the surrogate passes them through the spike.
     fn floor_at(self, lo: f64) -> Self;
     /// Heaviside `H(self)` (1 where `self > 0`, else 0) carrying no gradient.
     fn step_detached(self) -> Self;

@@ -121,9 +121,10 @@ impl Real for Duals {
     }
     #[inline(always)]
     fn floor_at(self, lo: f64) -> Self {
-        // burn's clamp_min passes the gradient where the value is kept (x >= lo)
+        // straight through, as the tensor form (`snn::Tensor::floor_at`): the value is
+        // clamped, the derivatives are kept
         let lo = lo as f32;
-        self.map(|v, m, i| if v >= lo { (v, m, i) } else { (lo, 0.0, 0.0) })
+        self.map(|v, m, i| if v >= lo { (v, m, i) } else { (lo, m, i) })
     }
     #[inline(always)]
     fn step_detached(self) -> Self {
@@ -386,7 +387,7 @@ pub fn run_steps(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::neuron::NeuronModel;
+    use crate::neuron::{NeuronModel, SkyrmionLif};
     use crate::snn::surrogate::Surrogate;
 
     fn layer(name: &str) -> SpikingLayer {
@@ -397,7 +398,8 @@ mod tests {
     }
 
     /// The dual numbers' derivatives of one update against central differences of the f64
-    /// update, for each model, below and above threshold and on the floor.
+    /// update, for each model, below and above threshold and on the floor (where the
+    /// derivatives pass straight through: those of the update without the floor).
     #[test]
     fn dual_derivatives_match_finite_differences() {
         let pts = [
@@ -414,6 +416,10 @@ mod tests {
         for name in ["leaky", "dw", "skyrmion"] {
             let n = layer(name).neuron;
             let d = n.update(Duals::new(mv, 1.0, 0.0), Duals::new(cv, 0.0, 1.0));
+            let through = match n {
+                NeuronModel::Skyrmion(s) => NeuronModel::Skyrmion(SkyrmionLif { floor: None, ..s }),
+                other => other,
+            };
             for k in 0..pts.len() {
                 let (mem, cur) = (mv[k] as f64, cv[k] as f64);
                 let v = n.update(mem, cur);
@@ -423,8 +429,8 @@ mod tests {
                     d.v[k]
                 );
                 let h = 1e-6;
-                let fm = (n.update(mem + h, cur) - n.update(mem - h, cur)) / (2.0 * h);
-                let fi = (n.update(mem, cur + h) - n.update(mem, cur - h)) / (2.0 * h);
+                let fm = (through.update(mem + h, cur) - through.update(mem - h, cur)) / (2.0 * h);
+                let fi = (through.update(mem, cur + h) - through.update(mem, cur - h)) / (2.0 * h);
                 // piecewise linear or smooth away from the threshold and the floor, none of
                 // which lies within h of these points; f32 derivatives: 1e-6 absolute
                 let (dm, di) = (d.dm[k] as f64, d.di[k] as f64);
@@ -441,6 +447,23 @@ mod tests {
     }
 
     use crate::snn::flat;
+
+    /// Regression (skyrmion CSNN: with a zero gradient below the track end, two of the ten
+    /// output neurons ended silent for every class and the test accuracy stalled at 80 %):
+    /// the floor clamps the value and passes the gradient, in the tensor form (burn's
+    /// autodiff) and in the dual numbers of the fused layer.
+    #[test]
+    fn floor_passes_the_gradient_straight_through() {
+        let dev = crate::snn::cpu().autodiff();
+        let x =
+            Tensor::<1>::from_data(TensorData::new(vec![-0.5f32, 0.5], [2]), &dev).require_grad();
+        let y = x.clone().floor_at(0.0);
+        assert_eq!(flat(y.clone()), vec![0.0, 0.5]);
+        let g = y.sum().backward();
+        assert_eq!(flat(x.grad(&g).unwrap()), vec![1.0, 1.0]);
+        let d = Duals::new([-0.5; LANES], 1.0, 0.0).floor_at(0.0);
+        assert_eq!((d.v[0], d.dm[0], d.di[0]), (0.0, 1.0, 0.0));
+    }
 
     /// The fused operation against the step-by-step tensor code differentiated by burn's
     /// autodiff (independent code): spikes, membranes and the input gradient of a loss that

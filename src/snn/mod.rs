@@ -86,8 +86,13 @@ impl<const D: usize> Real for Tensor<D> {
     fn offset(self, c: f64) -> Self {
         self.add_scalar(c)
     }
+    /// The value clamped at `lo` (the end of the track), the gradient passed straight
+    /// through, as for the spike: with the gradient zero below the floor, a neuron whose
+    /// input stays negative never moves again (in the skyrmion CSNN two of the ten output
+    /// neurons ended silent for every class).
     fn floor_at(self, lo: f64) -> Self {
-        self.clamp_min(lo)
+        let through = self.clone() - self.clone().detach();
+        self.detach().clamp_min(lo) + through
     }
     fn step_detached(self) -> Self {
         self.greater_elem(0.0).float().detach()
