@@ -325,7 +325,7 @@ impl<T: Real> Conv<T> {
 
         // Pass 3: inverse FFT along x, one task per row of `h`, between the caller's `pre`
         // and `post` row work (see `Demag::convolve_rows`).
-        let (inv, full_rows) = (&self.inv, &g.full_rows);
+        let inv = &self.inv;
         let c2r_len = inv.get_scratch_len();
         let row = |r: usize, hrow: &mut [V3]| {
             pre(r, m, hrow);
@@ -335,7 +335,6 @@ impl<T: Real> Conv<T> {
                 return;
             }
             let base = k * plane + y * nx;
-            let full = full_rows[s * ny + y];
             // SAFETY: row s ny + y of xk (3 nkx long, in bounds) is read by this task only
             // in this pass, and not needed after it, so the inverse transforms may use it as
             // their (overwritten) input.
@@ -357,7 +356,7 @@ impl<T: Real> Conv<T> {
                 let (r1, r2) = rest.split_at(px);
                 let cells = hrow.iter_mut().zip(r0.iter().zip(r1).zip(r2));
                 for (x, (hc, ((a, b), c))) in cells.enumerate() {
-                    if full || ms[base + x] > 0.0 {
+                    if ms[base + x] > 0.0 {
                         hc[0] += a.wide();
                         hc[1] += b.wide();
                         hc[2] += c.wide();

@@ -81,8 +81,6 @@ struct Geometry {
     slab_of: Vec<usize>,
     /// For each (slab, slab) pair: kernel offset `6 * offset index` and z sign.
     pairs: Vec<(usize, f64)>,
-    /// For each row `slab * ny + y`: every cell is magnetic.
-    full_rows: Vec<bool>,
 }
 
 /// The magnetisation a fused convolution ([`Demag::convolve_rows`]) works on.
@@ -177,13 +175,7 @@ impl Demag {
             }
         }
         let n_slabs = slabs.len();
-        let full_rows = slabs
-            .iter()
-            .flat_map(|k| (0..ny).map(move |y| (k * plane + y * nx, k * plane + (y + 1) * nx)))
-            .map(|(a, b)| sys.ms[a..b].iter().all(|v| *v > 0.0))
-            .collect();
         let g = Geometry {
-            full_rows,
             nx,
             ny,
             px,
