@@ -14,6 +14,7 @@ pub mod fused;
 pub mod layer;
 pub mod model;
 mod report;
+pub mod spikeconv;
 pub mod surrogate;
 pub mod train;
 

@@ -254,7 +254,13 @@ impl Csnn {
     }
 
     /// `conv2 -> pool` on `[images, 32, 12, 12]`.
+    ///
+    /// The input is the first spiking layer's output, so the event-driven operation of
+    /// [`super::spikeconv`] runs it where it can; burn's dense operations otherwise.
     fn conv2_pool(&self, x: Tensor<4>) -> Tensor<4> {
+        if let Some(y) = super::spikeconv::conv_pool(&self.conv2, &self.pool, &x) {
+            return y;
+        }
         self.pool.forward(self.conv2.forward(x))
     }
 
