@@ -269,10 +269,12 @@ fn forward_body<const CO: usize, const CI: usize>(
 struct Scratch {
     /// Output gradient per convolution pixel, `[oh*ow][CO]`.
     gc: Vec<f32>,
-    /// Nonzero output gradients per convolution pixel: offsets into `nz`.
-    start: Vec<usize>,
-    /// `(output channel, gradient)`.
+    /// The output gradients that reach each convolution pixel, `(channel, gradient)`:
+    /// `len[p]` entries from `p * CO`.
     nz: Vec<(usize, f32)>,
+    len: Vec<usize>,
+    /// Input gradient, pixel-major: `[h*w][CI]`.
+    gin: Vec<f32>,
 }
 
 simd_dispatch!(backward_task<CO, CI>(g: &Geom, wts: &Weights, masks: &[u64], arg: &[u8], gout: &[f32], out: BackOut<'_>) => backward_body);
@@ -300,8 +302,9 @@ fn backward_body<const CO: usize, const CI: usize>(
     let (taps, pq, conv) = (g.taps(), g.pooled(), g.oh * g.ow);
     let mut s = Scratch {
         gc: vec![0f32; conv * CO],
-        start: vec![0; conv + 1],
-        nz: Vec::with_capacity(conv * CO),
+        nz: vec![(0, 0.0); conv * CO],
+        len: vec![0; conv],
+        gin: vec![0f32; g.pix() * CI],
     };
     for (((mask, arg), gout), gin) in masks
         .chunks(g.pix())
@@ -309,33 +312,34 @@ fn backward_body<const CO: usize, const CI: usize>(
         .zip(gout.chunks(g.co * pq))
         .zip(gin.chunks_mut(g.ci * g.pix()))
     {
-        // the pooled gradient, routed to each window's maximum
+        // the pooled gradient, routed to each window's maximum (a dense row per pixel for
+        // the weight gradient, a list per pixel for the input gradient)
         s.gc.fill(0.0);
+        s.len.fill(0);
         for q in 0..pq {
             let (py, px) = (q / g.pw, q % g.pw);
+            let at = |a: usize| (2 * py + a / 2) * g.ow + 2 * px + a % 2;
+            let win = [at(0), at(1), at(2), at(3)];
+            let mut cnt = [0usize; 4];
             for o in 0..g.co {
-                let a = arg[q * CO + o] as usize;
-                let p = (2 * py + a / 2) * g.ow + 2 * px + a % 2;
-                let v = gout[o * pq + q];
+                let a = usize::from(arg[q * CO + o] & 3);
+                let (p, v) = (win[a], gout[o * pq + q]);
                 s.gc[p * CO + o] = v;
+                s.nz[p * CO + cnt[a]] = (o, v);
+                cnt[a] += 1;
                 db[o] += v;
+            }
+            for (&p, &k) in win.iter().zip(&cnt) {
+                s.len[p] = k;
             }
         }
         // weight gradient: each active input adds the gradient row of the output pixels
         // it reaches
-        s.nz.clear();
         for p in 0..conv {
-            s.start[p] = s.nz.len();
-            let gv: &[f32; CO] = s.gc[p * CO..(p + 1) * CO].try_into().expect("row");
-            s.nz.extend(
-                gv.iter()
-                    .enumerate()
-                    .filter(|(_, &v)| v != 0.0)
-                    .map(|(o, &v)| (o, v)),
-            );
-            if s.nz.len() == s.start[p] {
+            if s.len[p] == 0 {
                 continue;
             }
+            let gv: &[f32; CO] = s.gc[p * CO..(p + 1) * CO].try_into().expect("row");
             let (y, x) = (p / g.ow, p % g.ow);
             for ky in 0..g.kh {
                 let row = &mask[(y + ky) * g.w + x..][..g.kw];
@@ -354,33 +358,75 @@ fn backward_body<const CO: usize, const CI: usize>(
                 }
             }
         }
-        s.start[conv] = s.nz.len();
-        // input gradient, gathered per input pixel from the nonzero output gradients
-        let pix = g.pix();
-        for iy in 0..g.h {
-            for ix in 0..g.w {
-                let mut acc = [0f32; CI];
-                for ky in (iy + 1).saturating_sub(g.oh)..g.kh.min(iy + 1) {
-                    let y = iy - ky;
-                    for kx in (ix + 1).saturating_sub(g.ow)..g.kw.min(ix + 1) {
-                        let p = y * g.ow + ix - kx;
-                        let tap = ky * g.kw + kx;
-                        for &(o, v) in &s.nz[s.start[p]..s.start[p + 1]] {
-                            let off = (o * taps + tap) * CI;
-                            let wrow: &[f32; CI] =
-                                wts.wt[off..off + CI].try_into().expect("weight row");
-                            for l in 0..CI {
-                                acc[l] += v * wrow[l];
-                            }
-                        }
-                    }
+        // input gradient: a nonzero output gradient at pixel (y, x) reaches, for each
+        // kernel row ky, the `kw` input pixels (y + ky, x..x + kw), one contiguous run of
+        // `kw * CI` values of the pixel-major scratch; the run is summed over the pixel's
+        // nonzero gradients in register blocks, then added once
+        s.gin.fill(0.0);
+        let run = g.kw * CI;
+        for p in 0..conv {
+            let entries = &s.nz[p * CO..p * CO + s.len[p]];
+            if entries.is_empty() {
+                continue;
+            }
+            let (y, x) = (p / g.ow, p % g.ow);
+            for ky in 0..g.kh {
+                let at = ((y + ky) * g.w + x) * CI;
+                let seg = &mut s.gin[at..at + run];
+                let rows = ky * run;
+                let mut c0 = 0;
+                while c0 + 64 <= run {
+                    input_grad_block::<64>(entries, &wts.wt, taps * CI, rows + c0, &mut seg[c0..]);
+                    c0 += 64;
                 }
-                let i = iy * g.w + ix;
-                for (c, &v) in acc[..g.ci].iter().enumerate() {
-                    gin[c * pix + i] = v;
+                while c0 < run {
+                    input_grad_block::<16>(entries, &wts.wt, taps * CI, rows + c0, &mut seg[c0..]);
+                    c0 += 16;
                 }
             }
         }
+        let pix = g.pix();
+        for (i, row) in s.gin.chunks_exact(CI).enumerate() {
+            for (c, &v) in row[..g.ci].iter().enumerate() {
+                gin[c * pix + i] = v;
+            }
+        }
+    }
+}
+
+/// `seg[..B] += sum_(o, v) v * wt[o * stride + off..][..B]` over `entries`, the sum kept in
+/// registers (two partial sums, even and odd entries, so that the additions do not wait on
+/// each other).
+#[inline(always)]
+fn input_grad_block<const B: usize>(
+    entries: &[(usize, f32)],
+    wt: &[f32],
+    stride: usize,
+    off: usize,
+    seg: &mut [f32],
+) {
+    let (mut even, mut odd) = ([0f32; B], [0f32; B]);
+    let row = |o: usize| -> &[f32; B] {
+        let at = o * stride + off;
+        wt[at..at + B].try_into().expect("weight block")
+    };
+    let mut pairs = entries.chunks_exact(2);
+    for pair in &mut pairs {
+        let ((o0, v0), (o1, v1)) = (pair[0], pair[1]);
+        let (w0, w1) = (row(o0), row(o1));
+        for l in 0..B {
+            even[l] += v0 * w0[l];
+            odd[l] += v1 * w1[l];
+        }
+    }
+    if let [(o, v)] = *pairs.remainder() {
+        let w = row(o);
+        for l in 0..B {
+            even[l] += v * w[l];
+        }
+    }
+    for ((d, a), b) in seg[..B].iter_mut().zip(even).zip(odd) {
+        *d += a + b;
     }
 }
 
