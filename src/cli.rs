@@ -151,6 +151,10 @@ pub struct TrainArgs {
     /// Hidden width of the FC-SNN.
     #[arg(long, default_value_t = 1000)]
     pub hidden: usize,
+    /// Random transformations of the training images: none, or a comma-separated list of
+    /// flip (left-right, probability 1/2) and shift (up to 2 pixels per axis) or shiftN.
+    #[arg(long, default_value = "none")]
+    pub augment: String,
 }
 
 #[derive(Debug, Args)]

@@ -48,6 +48,7 @@ fn train_net(dir: &Path) -> (data::Dataset, f64) {
         seed: 3,
         train_limit: Some(1000),
         test_limit: Some(500),
+        augment: Default::default(),
     };
     let m = train(&cfg, &ds, dir, &mut |_| {}).unwrap();
     (ds, m.test_accuracy)

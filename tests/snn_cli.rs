@@ -40,6 +40,8 @@ fn train_then_eval_on_the_committed_subset() {
             "--quiet",
             "--encoding",
             "rate",
+            "--augment",
+            "flip,shift",
         ])
         .arg("--data-dir")
         .arg(&data)
@@ -60,6 +62,12 @@ fn train_then_eval_on_the_committed_subset() {
     assert!(m["train_images_per_s"].as_f64().unwrap() > 0.0);
     assert_eq!(m["epochs"].as_u64(), Some(1));
     assert_eq!(m["history"].as_array().unwrap().len(), 1);
+    let cfg: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.path().join("config.json")).unwrap()).unwrap();
+    assert_eq!(
+        cfg["augment"],
+        serde_json::json!({"flip": true, "shift": 2})
+    );
     let net: serde_json::Value = serde_json::from_str(
         &std::fs::read_to_string(out.path().join("export/network.json")).unwrap(),
     )
@@ -104,6 +112,21 @@ fn missing_mnist_names_the_fetch_step() {
     assert_eq!(st.status.code(), Some(1));
     let e = String::from_utf8_lossy(&st.stderr);
     assert!(e.contains("spinspice data mnist --dest"), "{e}");
+}
+
+#[cfg(feature = "snn")]
+#[test]
+fn unknown_augmentation_is_a_usage_error() {
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/fashion");
+    let st = bin()
+        .args(["train", "--dataset", "fashion", "--augment", "flip,rotate"])
+        .arg("--data-dir")
+        .arg(&data)
+        .output()
+        .unwrap();
+    assert_eq!(st.status.code(), Some(1));
+    let e = String::from_utf8_lossy(&st.stderr);
+    assert!(e.contains("unknown augmentation \"rotate\""), "{e}");
 }
 
 // `fit` recovers a DW trace generated here by forward Euler with 100 substeps per sample

@@ -38,6 +38,7 @@ fn config(neuron: &str, hidden: usize, epochs: usize) -> TrainConfig {
         seed: 42,
         train_limit: Some(1000),
         test_limit: Some(500),
+        augment: Default::default(),
     }
 }
 

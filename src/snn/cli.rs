@@ -4,7 +4,7 @@ use super::encode::Encoding;
 use super::eval::{evaluate_dir, read_config, write_report};
 use super::model::NetConfig;
 use super::surrogate::Surrogate;
-use super::train::{train as run_train, LrSchedule, Progress, TrainConfig};
+use super::train::{train as run_train, Augment, LrSchedule, Progress, TrainConfig};
 use crate::cli::{EvalArgs, TrainArgs};
 use crate::neuron::data;
 use crate::neuron::export::NeuronSpec;
@@ -41,11 +41,12 @@ pub fn train(a: &TrainArgs) -> Result<()> {
         seed: a.seed,
         train_limit: a.train_limit,
         test_limit: a.test_limit,
+        augment: Augment::parse(&a.augment)?,
     };
     let ds = data::load(&a.dataset, &dir, a.train_limit, a.test_limit)?;
     if !a.quiet {
         eprintln!(
-            "train {} {} {}: {} train / {} test images, {} steps, batch {}, lr {} ({}), seed {} -> {}",
+            "train {} {} {}: {} train / {} test images, {} steps, batch {}, lr {} ({}), augment {}, seed {} -> {}",
             a.dataset,
             a.arch,
             a.neuron,
@@ -55,6 +56,7 @@ pub fn train(a: &TrainArgs) -> Result<()> {
             a.batch_size,
             a.lr,
             a.lr_schedule,
+            a.augment,
             a.seed,
             out.display()
         );

@@ -13,7 +13,7 @@ use crate::{Error, Result};
 use burn::store::ModuleRecord;
 use burn::tensor::{activation, Device, Tensor, TensorData};
 use rand::seq::SliceRandom;
-use rand::SeedableRng;
+use rand::{Rng, SeedableRng};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -40,6 +40,82 @@ pub struct TrainConfig {
     pub train_limit: Option<usize>,
     /// First N test images (None: all).
     pub test_limit: Option<usize>,
+    /// Random transformations of the training images (absent in older `config.json`: none).
+    #[serde(default)]
+    pub augment: Augment,
+}
+
+/// Random transformations of the training images, drawn per image and per batch from the
+/// run's seed (so a run is reproducible); test images are never transformed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Augment {
+    /// Mirror left-right with probability 1/2.
+    pub flip: bool,
+    /// Translate by a uniform whole number of pixels in `-shift..=shift` along each axis,
+    /// filling with 0 (0: off).
+    pub shift: usize,
+}
+
+impl Augment {
+    /// `none`, or a comma-separated list of `flip` and `shift` (2 pixels) or `shiftN`.
+    pub fn parse(s: &str) -> Result<Self> {
+        let mut a = Augment::default();
+        for part in s.split(',').map(str::trim) {
+            match part {
+                "none" | "" => {}
+                "flip" => a.flip = true,
+                "shift" => a.shift = 2,
+                _ => match part.strip_prefix("shift").map(str::parse::<usize>) {
+                    Some(Ok(n)) if n > 0 => a.shift = n,
+                    _ => {
+                        return Err(Error::Usage(format!(
+                            "unknown augmentation {part:?} (none, or a list of flip, shift, shiftN)"
+                        )))
+                    }
+                },
+            }
+        }
+        Ok(a)
+    }
+
+    /// Whether any transformation is on.
+    pub fn any(&self) -> bool {
+        self.flip || self.shift > 0
+    }
+
+    /// Transform `px`, images of `rows x cols` pixels one after the other, in place.
+    pub fn apply(&self, px: &mut [f32], rows: usize, cols: usize, seed: u64) {
+        if !self.any() || rows * cols == 0 {
+            return;
+        }
+        let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
+        let s = self.shift as i64;
+        let mut src = vec![0f32; rows * cols];
+        for img in px.chunks_exact_mut(rows * cols) {
+            let flip = self.flip && rng.random_bool(0.5);
+            let (dy, dx) = if s > 0 {
+                (rng.random_range(-s..=s), rng.random_range(-s..=s))
+            } else {
+                (0, 0)
+            };
+            if !flip && dy == 0 && dx == 0 {
+                continue;
+            }
+            src.copy_from_slice(img);
+            for y in 0..rows as i64 {
+                for x in 0..cols as i64 {
+                    let (sy, sx0) = (y - dy, x - dx);
+                    let sx = if flip { cols as i64 - 1 - sx0 } else { sx0 };
+                    let inside = (0..rows as i64).contains(&sy) && (0..cols as i64).contains(&sx);
+                    img[(y * cols as i64 + x) as usize] = if inside {
+                        src[(sy * cols as i64 + sx) as usize]
+                    } else {
+                        0.0
+                    };
+                }
+            }
+        }
+    }
 }
 
 /// Learning-rate schedule over the whole run (all epochs).
@@ -359,8 +435,11 @@ fn train_net<N: SnnNet>(
         let (mut loss_sum, mut correct) = (0.0, 0usize);
         let t0 = Instant::now();
         for (bi, chunk) in order.chunks(cfg.batch_size).enumerate() {
-            let (px, labels) = batch_pixels(&data.train, chunk);
+            let (mut px, labels) = batch_pixels(&data.train, chunk);
             let seed = cfg.seed ^ ((epoch as u64) << 32) ^ ((bi as u64) << 16);
+            let (rows, cols) = (data.train.rows, data.train.cols);
+            cfg.augment
+                .apply(&mut px, rows, cols, seed ^ 0xA5A5_5A5A_0000_0000);
             let input: Input = encode_batch(
                 cfg.net.encoding,
                 &px,
@@ -498,7 +577,86 @@ fn load_net<N: SnnNet>(
 
 #[cfg(test)]
 mod tests {
-    use super::LrSchedule;
+    use super::{Augment, LrSchedule};
+
+    /// Augmentation: parsing, the identity when off, a flip and a shift against hand-placed
+    /// pixels, and the same draws for the same seed.
+    #[test]
+    fn augmentations_move_pixels_as_documented() {
+        assert_eq!(Augment::parse("none").unwrap(), Augment::default());
+        assert_eq!(
+            Augment::parse("flip,shift").unwrap(),
+            Augment {
+                flip: true,
+                shift: 2
+            }
+        );
+        assert_eq!(Augment::parse("shift3").unwrap().shift, 3);
+        for bad in ["rotate", "shift0", "shiftx"] {
+            assert!(Augment::parse(bad).is_err(), "{bad}");
+        }
+        // 3x4 images with distinct pixel values
+        let img: Vec<f32> = (1..=12).map(|v| v as f32).collect();
+        let many: Vec<f32> = img.iter().cycle().take(12 * 64).copied().collect();
+        let mut same = many.clone();
+        Augment::default().apply(&mut same, 3, 4, 1);
+        assert_eq!(same, many, "off: unchanged");
+        // flips only: every image is either unchanged or mirrored, and both occur
+        let mut f = many.clone();
+        Augment {
+            flip: true,
+            shift: 0,
+        }
+        .apply(&mut f, 3, 4, 7);
+        let mirrored: Vec<f32> = img
+            .chunks(4)
+            .flat_map(|r| r.iter().rev().copied())
+            .collect();
+        let (mut n_same, mut n_flip) = (0, 0);
+        for im in f.chunks(12) {
+            if im == img.as_slice() {
+                n_same += 1;
+            } else {
+                assert_eq!(im, mirrored.as_slice());
+                n_flip += 1;
+            }
+        }
+        assert!(
+            n_same > 10 && n_flip > 10,
+            "{n_same} unchanged, {n_flip} flipped"
+        );
+        // shifts only: each image is the original translated by some (dy, dx) within 1
+        // pixel, zero-filled
+        let mut sh = many.clone();
+        let a = Augment {
+            flip: false,
+            shift: 1,
+        };
+        a.apply(&mut sh, 3, 4, 9);
+        let shifted = |dy: i64, dx: i64| -> Vec<f32> {
+            (0..12)
+                .map(|k| {
+                    let (y, x) = (k / 4 - dy, k % 4 - dx);
+                    if (0..3).contains(&y) && (0..4).contains(&x) {
+                        img[(y * 4 + x) as usize]
+                    } else {
+                        0.0
+                    }
+                })
+                .collect()
+        };
+        let mut seen = std::collections::BTreeSet::new();
+        for im in sh.chunks(12) {
+            let hit = (-1..=1)
+                .flat_map(|dy| (-1..=1).map(move |dx| (dy, dx)))
+                .find(|&(dy, dx)| shifted(dy, dx) == im);
+            seen.insert(hit.expect("a translation by at most 1 pixel"));
+        }
+        assert!(seen.len() >= 6, "shifts drawn: {seen:?}");
+        let mut again = many.clone();
+        a.apply(&mut again, 3, 4, 9);
+        assert_eq!(again, sh, "same seed, same draws");
+    }
 
     #[test]
     fn cosine_schedule_anneals_from_the_rate_to_zero() {
