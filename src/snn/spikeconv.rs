@@ -13,7 +13,8 @@
 //!   output-gradient rows at the active inputs only;
 //! - the input gradient `ds[c,iy,ix] = sum_o,ky,kx W[o,c,ky,kx] * g[o,iy-ky,ix-kx]` is dense
 //!   in `(c, iy, ix)`, but the pooling's gradient reaches one pixel in four per channel, so
-//!   only the nonzero `g` are visited.
+//!   only those `g` are visited: for each output pixel and kernel row, its gradients scale
+//!   the `kw` weight rows of one contiguous run of input pixels, summed in registers.
 //!
 //! The work of the forward pass and of the weight gradient scales with the number of
 //! spikes, that of the input gradient with a quarter of the dense product. The sums are
