@@ -204,6 +204,31 @@ macro_rules! simd_dispatch {
     };
 }
 
+/// Calls `f` with the offset of the `[ci][kh][kw][CO]` weight row, `((c * kh + ky) * kw +
+/// kx) * CO`, of each active input `c` at `(y + ky, x + kx)`: the receptive field of
+/// convolution pixel `(y, x)`, kernel row by kernel row, channels in increasing order.
+#[inline(always)]
+fn each_active<const CO: usize>(
+    g: &Geom,
+    mask: &[u64],
+    y: usize,
+    x: usize,
+    mut f: impl FnMut(usize),
+) {
+    let taps = g.taps();
+    for ky in 0..g.kh {
+        let row = &mask[(y + ky) * g.w + x..][..g.kw];
+        for (kx, &bits) in row.iter().enumerate() {
+            let mut bits = bits;
+            while bits != 0 {
+                let c = bits.trailing_zeros() as usize;
+                bits &= bits - 1;
+                f((c * taps + ky * g.kw + kx) * CO);
+            }
+        }
+    }
+}
+
 simd_dispatch!(forward_task<CO, CI>(g: &Geom, wts: &Weights, masks: &[u64], out: &mut [f32], arg: &mut [u8]) => forward_body);
 
 /// Forward pass of a task's images: `masks` `[n][h*w]`; writes the pooled output
@@ -216,7 +241,7 @@ fn forward_body<const CO: usize, const CI: usize>(
     out: &mut [f32],
     arg: &mut [u8],
 ) {
-    let (taps, pq) = (g.taps(), g.pooled());
+    let pq = g.pooled();
     let bias: [f32; CO] = wts.bias[..CO].try_into().expect("padded bias");
     for ((mask, out), arg) in masks
         .chunks(g.pix())
@@ -230,22 +255,12 @@ fn forward_body<const CO: usize, const CI: usize>(
             for a in 0..4 {
                 let (y, x) = (2 * py + a / 2, 2 * px + a % 2);
                 let mut acc = bias;
-                for ky in 0..g.kh {
-                    let row = &mask[(y + ky) * g.w + x..][..g.kw];
-                    for (kx, &bits) in row.iter().enumerate() {
-                        let mut bits = bits;
-                        while bits != 0 {
-                            let c = bits.trailing_zeros() as usize;
-                            bits &= bits - 1;
-                            let off = ((c * taps) + ky * g.kw + kx) * CO;
-                            let wrow: &[f32; CO] =
-                                wts.wf[off..off + CO].try_into().expect("weight row");
-                            for l in 0..CO {
-                                acc[l] += wrow[l];
-                            }
-                        }
+                each_active::<CO>(g, mask, y, x, |off| {
+                    let wrow: &[f32; CO] = wts.wf[off..off + CO].try_into().expect("weight row");
+                    for l in 0..CO {
+                        acc[l] += wrow[l];
                     }
-                }
+                });
                 if a == 0 {
                     best = acc;
                 } else {
@@ -266,7 +281,7 @@ fn forward_body<const CO: usize, const CI: usize>(
 }
 
 /// Per-task scratch of the backward pass.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 struct Scratch {
     /// Output gradient per convolution pixel, `[oh*ow][CO]`.
     gc: Vec<f32>,
@@ -341,23 +356,12 @@ fn backward_body<const CO: usize, const CI: usize>(
                 continue;
             }
             let gv: &[f32; CO] = s.gc[p * CO..(p + 1) * CO].try_into().expect("row");
-            let (y, x) = (p / g.ow, p % g.ow);
-            for ky in 0..g.kh {
-                let row = &mask[(y + ky) * g.w + x..][..g.kw];
-                for (kx, &bits) in row.iter().enumerate() {
-                    let mut bits = bits;
-                    while bits != 0 {
-                        let c = bits.trailing_zeros() as usize;
-                        bits &= bits - 1;
-                        let off = ((c * taps) + ky * g.kw + kx) * CO;
-                        let d: &mut [f32; CO] =
-                            (&mut dw[off..off + CO]).try_into().expect("gradient row");
-                        for l in 0..CO {
-                            d[l] += gv[l];
-                        }
-                    }
+            each_active::<CO>(g, mask, p / g.ow, p % g.ow, |off| {
+                let d: &mut [f32; CO] = (&mut dw[off..off + CO]).try_into().expect("gradient row");
+                for l in 0..CO {
+                    d[l] += gv[l];
                 }
-            }
+            });
         }
         // input gradient: a nonzero output gradient at pixel (y, x) reaches, for each
         // kernel row ky, the `kw` input pixels (y + ky, x..x + kw), one contiguous run of
@@ -527,6 +531,21 @@ impl Backward<Flex, 3> for ConvPoolOp {
     }
 }
 
+/// The input's bit masks and the weights in the kernels' layouts, from contiguous `f32`
+/// tensors; `None` for another element type or a non-binary input.
+fn prepare(
+    g: &Geom,
+    x: &FlexTensor,
+    w: &FlexTensor,
+    b: &FlexTensor,
+) -> Option<(Vec<u64>, Weights)> {
+    let masks = masks(g, x.as_slice::<f32>()?)?;
+    Some((
+        masks,
+        Weights::new(g, w.as_slice::<f32>()?, b.as_slice::<f32>()?),
+    ))
+}
+
 type Ad = Autodiff<Flex, NoCheckpointing>;
 
 /// `pool(conv(x))` for a spike tensor `x` (`[n, ci, h, w]`, values 0 or 1), event-driven;
@@ -567,10 +586,8 @@ pub fn conv_pool(conv: &Conv2d, pool: &MaxPool2d, x: &Tensor<4>) -> Option<Tenso
     if !x.device().is_autodiff() {
         let prim = |t: Tensor<1>| Some(t.try_into_primitive::<Flex>().ok()?.to_contiguous());
         let xp = x.clone().try_into_primitive::<Flex>().ok()?.to_contiguous();
-        let masks = masks(&g, xp.as_slice::<f32>()?)?;
         let wp = weight.try_into_primitive::<Flex>().ok()?.to_contiguous();
-        let bp = prim(bias)?;
-        let wts = Weights::new(&g, wp.as_slice::<f32>()?, bp.as_slice::<f32>()?);
+        let (masks, wts) = prepare(&g, &xp, &wp, &prim(bias)?)?;
         let (out, _) = forward(&g, &wts, &masks, n);
         return Some(Tensor::from_primitive::<Flex>(FlexTensor::from_data(
             TensorData::new(out, shape),
@@ -579,11 +596,12 @@ pub fn conv_pool(conv: &Conv2d, pool: &MaxPool2d, x: &Tensor<4>) -> Option<Tenso
     let xa = x.clone().try_into_primitive::<Ad>().ok()?;
     let wa = weight.try_into_primitive::<Ad>().ok()?;
     let ba = bias.try_into_primitive::<Ad>().ok()?;
-    let xp = xa.primitive().to_contiguous();
-    let masks = masks(&g, xp.as_slice::<f32>()?)?;
-    let wp = wa.primitive().to_contiguous();
-    let bp = ba.primitive().to_contiguous();
-    let wts = Weights::new(&g, wp.as_slice::<f32>()?, bp.as_slice::<f32>()?);
+    let (masks, wts) = prepare(
+        &g,
+        &xa.primitive().to_contiguous(),
+        &wa.primitive().to_contiguous(),
+        &ba.primitive().to_contiguous(),
+    )?;
     let (out, arg) = forward(&g, &wts, &masks, n);
     let out = FlexTensor::from_data(TensorData::new(out, shape));
     let tensor = match ConvPoolOp
