@@ -438,6 +438,7 @@ fn train_net<N: SnnNet>(
             let (mut px, labels) = batch_pixels(&data.train, chunk);
             let seed = cfg.seed ^ ((epoch as u64) << 32) ^ ((bi as u64) << 16);
             let (rows, cols) = (data.train.rows, data.train.cols);
+            // a stream of its own, apart from the rate code's draws from `seed`
             cfg.augment
                 .apply(&mut px, rows, cols, seed ^ 0xA5A5_5A5A_0000_0000);
             let input: Input = encode_batch(
