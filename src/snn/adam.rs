@@ -165,7 +165,8 @@ mod tests {
     #[test]
     fn first_step_is_lr_times_sign() {
         let dev = crate::snn::cpu().autodiff();
-        let lin: Linear = LinearConfig::new(3, 2).init(&dev);
+        let lin: Linear =
+            crate::snn::seeded(&dev, 5, || Ok(LinearConfig::new(3, 2).init(&dev))).unwrap();
         let w0 = lin.weight.val().to_data().convert::<f32>();
         let x = Tensor::<2>::from_data(TensorData::new(vec![1.0f32, -2.0, 0.5], [1, 3]), &dev);
         let grads = lin.forward(x).sum().backward();

@@ -29,6 +29,37 @@ pub fn cpu() -> Device {
     Device::flex()
 }
 
+/// Builds a module with `build` right after seeding `device`'s random generator with `seed`,
+/// and draws all its initial parameters before any other seeded draw: its weights depend on
+/// `seed` alone.
+///
+/// burn's CPU backend keeps one generator for the whole process, not one per device or per
+/// thread, and burn draws a parameter lazily, when it is first used. Two trainings in one
+/// process (tests run in parallel, or a program that trains several networks on threads)
+/// would otherwise interleave their seeding and their draws, and a run would start from
+/// weights that depend on the other run's timing. All of this crate's parameter draws go
+/// through here; draws that do not (unseeded code elsewhere in the process) can still
+/// interleave.
+pub fn seeded<M: burn::module::Module>(
+    device: &Device,
+    seed: u64,
+    build: impl FnOnce() -> crate::Result<M>,
+) -> crate::Result<M> {
+    struct DrawAll;
+    impl burn::module::ModuleVisitor for DrawAll {
+        fn visit_float<const D: usize>(&mut self, param: &burn::module::Param<Tensor<D>>) {
+            let _ = param.val();
+        }
+    }
+    static DRAWS: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    // a panic in another draw leaves nothing to repair: the generator is reseeded below
+    let _one_at_a_time = DRAWS.lock().unwrap_or_else(|e| e.into_inner());
+    device.seed(seed);
+    let module = build()?;
+    module.visit(&mut DrawAll);
+    Ok(module)
+}
+
 /// Keep freed memory in the process for reuse instead of handing it back to the kernel
 /// (glibc `mallopt`; a no-op on other C libraries). Call once at the start of a training or
 /// evaluation run.

@@ -385,7 +385,6 @@ mod tests {
     #[test]
     fn layer_by_layer_equals_step_by_step() {
         let dev = crate::snn::cpu().autodiff();
-        dev.seed(7);
         let px: Vec<f32> = (0..2 * 784)
             .map(|i| ((i * 37 % 101) as f32 / 100.0).powi(2))
             .collect();
@@ -398,7 +397,7 @@ mod tests {
                 encoding: enc,
                 hidden: 1000,
             };
-            let mut net = Csnn::new(&cfg, &dev).unwrap();
+            let mut net = crate::snn::seeded(&dev, 7, || Csnn::new(&cfg, &dev)).unwrap();
             // scaled-up init weights, so that every layer spikes within 4 steps
             net.conv1.weight = net
                 .conv1
@@ -459,7 +458,6 @@ mod tests {
     #[test]
     fn fc_layer_by_layer_equals_step_by_step() {
         let dev = crate::snn::cpu().autodiff();
-        dev.seed(11);
         let px: Vec<f32> = (0..3 * 784)
             .map(|i| ((i * 53 % 97) as f32 / 96.0).powi(2))
             .collect();
@@ -476,7 +474,7 @@ mod tests {
                 encoding: enc,
                 hidden: 40,
             };
-            let mut net = FcSnn::new(&cfg, 784, &dev).unwrap();
+            let mut net = crate::snn::seeded(&dev, 11, || FcSnn::new(&cfg, 784, &dev)).unwrap();
             // scaled-up init weights, so that both layers spike within 6 steps
             net.fc1.weight = net
                 .fc1

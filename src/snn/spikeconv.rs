@@ -660,16 +660,18 @@ mod tests {
     #[test]
     fn matches_burn_conv_and_pool() {
         let dev = crate::snn::cpu().autodiff();
-        dev.seed(3);
         // the CSNN's conv2 (32 -> 64, 5x5 on 12x12), and odd shapes: 3 -> 20 channels, a
         // 3x4 kernel on 9x10 (odd convolution output, a pooling that drops a row), no bias
         for (ci, co, [kh, kw], [h, w], bias, n) in [
             (32, 64, [5, 5], [12, 12], true, 5),
             (3, 20, [3, 4], [9, 10], false, 4),
         ] {
-            let conv = Conv2dConfig::new([ci, co], [kh, kw])
-                .with_bias(bias)
-                .init(&dev);
+            let conv = crate::snn::seeded(&dev, 3, || {
+                Ok(Conv2dConfig::new([ci, co], [kh, kw])
+                    .with_bias(bias)
+                    .init(&dev))
+            })
+            .unwrap();
             let pool = MaxPool2dConfig::new([2, 2]).with_strides([2, 2]).init();
             for rate in [0.0, 0.15, 0.6] {
                 let x = spikes(n * ci * h * w, rate, (ci * 7 + co) as u64);
@@ -721,18 +723,22 @@ mod tests {
     fn declines_what_it_does_not_handle() {
         let dev = crate::snn::cpu().autodiff();
         let pool = MaxPool2dConfig::new([2, 2]).with_strides([2, 2]).init();
-        let conv = Conv2dConfig::new([2, 4], [3, 3]).init(&dev);
+        let (conv, strided, wide) = crate::snn::seeded(&dev, 9, || {
+            let conv = Conv2dConfig::new([2, 4], [3, 3]);
+            Ok((
+                conv.init(&dev),
+                conv.clone().with_stride([2, 2]).init(&dev),
+                Conv2dConfig::new([2, 65], [3, 3]).init(&dev),
+            ))
+        })
+        .unwrap();
         let mut x = spikes(2 * 8 * 8, 0.3, 1);
         let ok = Tensor::<4>::from_data(TensorData::new(x.clone(), [1, 2, 8, 8]), &dev);
         assert!(conv_pool(&conv, &pool, &ok).is_some());
         x[5] = 0.5;
         let half = Tensor::<4>::from_data(TensorData::new(x.clone(), [1, 2, 8, 8]), &dev);
         assert!(conv_pool(&conv, &pool, &half).is_none());
-        let strided = Conv2dConfig::new([2, 4], [3, 3])
-            .with_stride([2, 2])
-            .init(&dev);
         assert!(conv_pool(&strided, &pool, &ok).is_none());
-        let wide = Conv2dConfig::new([2, 65], [3, 3]).init(&dev);
         assert!(conv_pool(&wide, &pool, &ok).is_none());
         let small =
             Tensor::<4>::from_data(TensorData::new(vec![1f32; 2 * 3 * 3], [1, 2, 3, 3]), &dev);

@@ -378,8 +378,7 @@ fn train_net<N: SnnNet>(
         ));
     }
     let device = crate::snn::cpu().autodiff();
-    device.seed(cfg.seed);
-    let mut model = make(&cfg.net, &device)?;
+    let mut model = super::seeded(&device, cfg.seed, || make(&cfg.net, &device))?;
     let mut optim = Adam::default();
     let ck = ckpt_dir(out);
     let mut state = State {
@@ -571,7 +570,9 @@ fn load_net<N: SnnNet>(
     }
     let rec =
         ModuleRecord::load(&path).map_err(|e| Error::Usage(format!("{}: {e}", path.display())))?;
-    make(cfg, device)?
+    // the record replaces the drawn weights; the draw goes through `seeded` only so that it
+    // cannot fall between another run's seeding and its draws
+    super::seeded(device, 0, || make(cfg, device))?
         .try_load_record(rec)
         .map_err(|e| Error::Usage(format!("{}: {e}", path.display())))
 }
