@@ -155,6 +155,10 @@ pub struct TrainArgs {
     /// flip (left-right, probability 1/2) and shift (up to 2 pixels per axis) or shiftN.
     #[arg(long, default_value = "none")]
     pub augment: String,
+    /// Adam's decoupled weight decay (AdamW): each update first scales every parameter by
+    /// 1 - lr * W. 0 is plain Adam.
+    #[arg(long, default_value_t = 0.0)]
+    pub weight_decay: f64,
 }
 
 #[derive(Debug, Args)]

@@ -42,6 +42,8 @@ fn train_then_eval_on_the_committed_subset() {
             "rate",
             "--augment",
             "flip,shift",
+            "--weight-decay",
+            "0.01",
         ])
         .arg("--data-dir")
         .arg(&data)
@@ -68,6 +70,7 @@ fn train_then_eval_on_the_committed_subset() {
         cfg["augment"],
         serde_json::json!({"flip": true, "shift": 2})
     );
+    assert_eq!(cfg["weight_decay"], serde_json::json!(0.01));
     let net: serde_json::Value = serde_json::from_str(
         &std::fs::read_to_string(out.path().join("export/network.json")).unwrap(),
     )
@@ -127,6 +130,28 @@ fn unknown_augmentation_is_a_usage_error() {
     assert_eq!(st.status.code(), Some(1));
     let e = String::from_utf8_lossy(&st.stderr);
     assert!(e.contains("unknown augmentation \"rotate\""), "{e}");
+}
+
+#[cfg(feature = "snn")]
+#[test]
+fn negative_weight_decay_is_a_usage_error() {
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/fashion");
+    let out = tempfile::tempdir().unwrap();
+    let st = bin()
+        .args(["train", "--dataset", "fashion", "--weight-decay=-0.1"])
+        .arg("--data-dir")
+        .arg(&data)
+        .arg("--out")
+        .arg(out.path())
+        .output()
+        .unwrap();
+    assert_eq!(st.status.code(), Some(1));
+    let e = String::from_utf8_lossy(&st.stderr);
+    assert!(
+        e.contains("--weight-decay -0.1 must be non-negative"),
+        "{e}"
+    );
+    assert!(!out.path().join("config.json").exists());
 }
 
 // `fit` recovers a DW trace generated here by forward Euler with 100 substeps per sample

@@ -39,6 +39,7 @@ fn config(neuron: &str, hidden: usize, epochs: usize) -> TrainConfig {
         train_limit: Some(1000),
         test_limit: Some(500),
         augment: Default::default(),
+        weight_decay: 0.0,
     }
 }
 

@@ -1,10 +1,12 @@
-//! Adam (Kingma & Ba 2015) over a burn module's float parameters, with a checkpointable
-//! state.
+//! Adam (Kingma & Ba 2015) over a burn module's float parameters, with optional decoupled
+//! weight decay (AdamW, Loshchilov & Hutter 2019) and a checkpointable state.
 //!
 //! burn's own optimizers sit behind its `optim` cargo feature, which the pinned dependency
 //! set does not enable (enabling it rebuilds all of burn); this is the textbook update:
 //! `m = b1 m + (1-b1) g`, `v = b2 v + (1-b2) g^2`, `p -= lr * m_hat / (sqrt(v_hat) + eps)`
-//! with `m_hat = m / (1 - b1^t)`, `v_hat = v / (1 - b2^t)`. State is keyed by the
+//! with `m_hat = m / (1 - b1^t)`, `v_hat = v / (1 - b2^t)`. With a weight decay `wd > 0`
+//! each parameter first shrinks, `p *= 1 - lr * wd`, apart from the gradient's moments (as
+//! PyTorch's `AdamW`, which also decays biases). State is keyed by the
 //! parameter's module path, so it survives a save/load of the model.
 
 use crate::{Error, Result};
@@ -22,6 +24,8 @@ pub struct Adam {
     pub beta2: f64,
     /// Denominator guard (1e-8).
     pub eps: f64,
+    /// Decoupled weight decay (0: plain Adam).
+    pub weight_decay: f64,
     /// Steps taken.
     pub t: u64,
     state: BTreeMap<String, (Tensor<1>, Tensor<1>)>,
@@ -33,6 +37,7 @@ impl Default for Adam {
             beta1: 0.9,
             beta2: 0.999,
             eps: 1e-8,
+            weight_decay: 0.0,
             t: 0,
             state: BTreeMap::new(),
         }
@@ -73,7 +78,11 @@ impl ModuleMapper for Mapper<'_> {
         let mhat = m.clone().div_scalar(1.0 - a.beta1.powi(t));
         let vhat = v.clone().div_scalar(1.0 - a.beta2.powi(t));
         let upd = (mhat / vhat.sqrt().add_scalar(a.eps)).mul_scalar(self.lr);
-        let x: Tensor<1> = tensor.inner().reshape([n]) - upd;
+        let mut x: Tensor<1> = tensor.inner().reshape([n]);
+        if a.weight_decay != 0.0 {
+            x = x.mul_scalar(1.0 - self.lr * a.weight_decay);
+        }
+        let x = x - upd;
         a.state.insert(key, (m, v));
         let new = Tensor::from_inner(x.reshape(shape)).require_grad();
         Param::from_mapped_value(id, new, mapper)
@@ -186,5 +195,50 @@ mod tests {
         let back = Adam::load(&dir.path().join("a.bin"), &dev.clone().without_autodiff()).unwrap();
         assert_eq!(back.t, 1);
         assert_eq!(back.state.len(), 2);
+    }
+
+    // Decoupled weight decay (AdamW): the first step from zero moments scales the parameter
+    // by 1 - lr * wd, then moves it by lr * sign(g) as plain Adam does; a parameter without
+    // a gradient is left alone.
+    #[test]
+    fn weight_decay_shrinks_then_steps() {
+        let dev = crate::snn::cpu().autodiff();
+        let lin: Linear =
+            crate::snn::seeded(&dev, 6, || Ok(LinearConfig::new(3, 2).init(&dev))).unwrap();
+        let w0 = lin.weight.val().to_data().convert::<f32>();
+        let x = Tensor::<2>::from_data(TensorData::new(vec![1.0f32, -2.0, 0.5], [1, 3]), &dev);
+        let grads = lin.forward(x).sum().backward();
+        let mut adam = Adam {
+            weight_decay: 0.5,
+            ..Adam::default()
+        };
+        let (lr, wd) = (0.01f32, 0.5f32);
+        let lin = adam.step(lr as f64, lin, &grads);
+        let w1 = lin.weight.val().to_data().convert::<f32>();
+        let (a, b) = (w0.as_slice::<f32>().unwrap(), w1.as_slice::<f32>().unwrap());
+        for i in 0..3 {
+            for o in 0..2 {
+                let want = a[i * 2 + o] * (1.0 - lr * wd) - lr * [1.0f32, -1.0, 1.0][i];
+                assert!(
+                    (b[i * 2 + o] - want).abs() < 1e-6,
+                    "{} vs {want}",
+                    b[i * 2 + o]
+                );
+            }
+        }
+        // no gradients at all: nothing moves, nothing decays
+        let none = Tensor::<1>::zeros([1], &dev)
+            .require_grad()
+            .sum()
+            .backward();
+        let same = adam.step(lr as f64, lin.clone(), &none);
+        assert_eq!(
+            same.weight
+                .val()
+                .to_data()
+                .convert::<f32>()
+                .as_slice::<f32>(),
+            w1.as_slice::<f32>()
+        );
     }
 }

@@ -42,11 +42,12 @@ pub fn train(a: &TrainArgs) -> Result<()> {
         train_limit: a.train_limit,
         test_limit: a.test_limit,
         augment: Augment::parse(&a.augment)?,
+        weight_decay: a.weight_decay,
     };
     let ds = data::load(&a.dataset, &dir, a.train_limit, a.test_limit)?;
     if !a.quiet {
         eprintln!(
-            "train {} {} {}: {} train / {} test images, {} steps, batch {}, lr {} ({}), augment {}, seed {} -> {}",
+            "train {} {} {}: {} train / {} test images, {} steps, batch {}, lr {} ({}), augment {}, weight decay {}, seed {} -> {}",
             a.dataset,
             a.arch,
             a.neuron,
@@ -57,6 +58,7 @@ pub fn train(a: &TrainArgs) -> Result<()> {
             a.lr,
             a.lr_schedule,
             a.augment,
+            a.weight_decay,
             a.seed,
             out.display()
         );

@@ -43,6 +43,9 @@ pub struct TrainConfig {
     /// Random transformations of the training images (absent in older `config.json`: none).
     #[serde(default)]
     pub augment: Augment,
+    /// Adam's decoupled weight decay (AdamW; absent in older `config.json`: 0, plain Adam).
+    #[serde(default)]
+    pub weight_decay: f64,
 }
 
 /// Random transformations of the training images, drawn per image and per batch from the
@@ -379,6 +382,12 @@ fn train_net<N: SnnNet>(
     }
     let device = crate::snn::cpu().autodiff();
     let mut model = super::seeded(&device, cfg.seed, || make(&cfg.net, &device))?;
+    if !(cfg.weight_decay >= 0.0 && cfg.weight_decay * cfg.lr < 1.0) {
+        return Err(Error::Usage(format!(
+            "train: --weight-decay {} must be non-negative, and below 1/lr",
+            cfg.weight_decay
+        )));
+    }
     let mut optim = Adam::default();
     let ck = ckpt_dir(out);
     let mut state = State {
@@ -417,6 +426,8 @@ fn train_net<N: SnnNet>(
             )));
         }
     }
+    // a hyper-parameter, not state: from the config, also on resume
+    optim.weight_decay = cfg.weight_decay;
     std::fs::create_dir_all(&ck).map_err(|e| Error::io(&ck, e))?;
     let cfg_json = serde_json::to_vec_pretty(cfg).map_err(|e| Error::Usage(e.to_string()))?;
     write_atomic(&cfg_path, &cfg_json)?;
