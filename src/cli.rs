@@ -159,6 +159,10 @@ pub struct TrainArgs {
     /// 1 - lr * W. 0 is plain Adam.
     #[arg(long, default_value_t = 0.0)]
     pub weight_decay: f64,
+    /// Dropout probability, while training, of the spikes entering the output layer (a
+    /// dropped feature stays silent for all time steps of an image). 0 is none.
+    #[arg(long, default_value_t = 0.0)]
+    pub dropout: f64,
 }
 
 #[derive(Debug, Args)]

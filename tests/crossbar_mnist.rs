@@ -50,6 +50,7 @@ fn train_net(dir: &Path) -> (data::Dataset, f64) {
         test_limit: Some(500),
         augment: Default::default(),
         weight_decay: 0.0,
+        dropout: 0.0,
     };
     let m = train(&cfg, &ds, dir, &mut |_| {}).unwrap();
     (ds, m.test_accuracy)

@@ -44,6 +44,8 @@ fn train_then_eval_on_the_committed_subset() {
             "flip,shift",
             "--weight-decay",
             "0.01",
+            "--dropout",
+            "0.2",
         ])
         .arg("--data-dir")
         .arg(&data)
@@ -71,6 +73,7 @@ fn train_then_eval_on_the_committed_subset() {
         serde_json::json!({"flip": true, "shift": 2})
     );
     assert_eq!(cfg["weight_decay"], serde_json::json!(0.01));
+    assert_eq!(cfg["dropout"], serde_json::json!(0.2));
     let net: serde_json::Value = serde_json::from_str(
         &std::fs::read_to_string(out.path().join("export/network.json")).unwrap(),
     )
@@ -130,6 +133,25 @@ fn unknown_augmentation_is_a_usage_error() {
     assert_eq!(st.status.code(), Some(1));
     let e = String::from_utf8_lossy(&st.stderr);
     assert!(e.contains("unknown augmentation \"rotate\""), "{e}");
+}
+
+#[cfg(feature = "snn")]
+#[test]
+fn dropout_of_one_is_a_usage_error() {
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/fashion");
+    let out = tempfile::tempdir().unwrap();
+    let st = bin()
+        .args(["train", "--dataset", "fashion", "--dropout", "1"])
+        .arg("--data-dir")
+        .arg(&data)
+        .arg("--out")
+        .arg(out.path())
+        .output()
+        .unwrap();
+    assert_eq!(st.status.code(), Some(1));
+    let e = String::from_utf8_lossy(&st.stderr);
+    assert!(e.contains("--dropout 1 must be in [0, 1)"), "{e}");
+    assert!(!out.path().join("config.json").exists());
 }
 
 #[cfg(feature = "snn")]

@@ -40,6 +40,7 @@ fn config(neuron: &str, hidden: usize, epochs: usize) -> TrainConfig {
         test_limit: Some(500),
         augment: Default::default(),
         weight_decay: 0.0,
+        dropout: 0.0,
     }
 }
 

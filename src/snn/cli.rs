@@ -43,11 +43,12 @@ pub fn train(a: &TrainArgs) -> Result<()> {
         test_limit: a.test_limit,
         augment: Augment::parse(&a.augment)?,
         weight_decay: a.weight_decay,
+        dropout: a.dropout,
     };
     let ds = data::load(&a.dataset, &dir, a.train_limit, a.test_limit)?;
     if !a.quiet {
         eprintln!(
-            "train {} {} {}: {} train / {} test images, {} steps, batch {}, lr {} ({}), augment {}, weight decay {}, seed {} -> {}",
+            "train {} {} {}: {} train / {} test images, {} steps, batch {}, lr {} ({}), augment {}, weight decay {}, dropout {}, seed {} -> {}",
             a.dataset,
             a.arch,
             a.neuron,
@@ -59,6 +60,7 @@ pub fn train(a: &TrainArgs) -> Result<()> {
             a.lr_schedule,
             a.augment,
             a.weight_decay,
+            a.dropout,
             a.seed,
             out.display()
         );

@@ -9,7 +9,8 @@ use burn::module::Module;
 use burn::nn::conv::{Conv2d, Conv2dConfig};
 use burn::nn::pool::{MaxPool2d, MaxPool2dConfig};
 use burn::nn::{Linear, LinearConfig};
-use burn::tensor::{Device, Tensor};
+use burn::tensor::{Device, Tensor, TensorData};
+use rand::{Rng, SeedableRng};
 use serde::{Deserialize, Serialize};
 
 /// Everything that defines a network (saved as `config.json` beside the checkpoint).
@@ -41,10 +42,57 @@ pub struct SnnOutput {
     pub mem: Tensor<3>,
 }
 
+/// Dropout of the spikes that enter a network's output layer, for training: each (image,
+/// feature) pair is silenced for all time steps of the presentation with probability `p`
+/// (a dropped neuron stays dropped, as SpikingJelly's multi-step dropout does), and the
+/// surviving spikes are scaled by `1 / (1 - p)` (inverted dropout: inference runs the
+/// network unchanged).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SpikeDropout {
+    /// Probability of dropping a feature, in `[0, 1)`.
+    pub p: f64,
+    /// Seed of the mask (one mask per batch).
+    pub seed: u64,
+}
+
+impl SpikeDropout {
+    /// Applies the mask to `spk`, `[steps * batch, features]` (step-major).
+    pub fn apply(&self, spk: Tensor<2>, steps: usize, batch: usize) -> Tensor<2> {
+        if self.p <= 0.0 {
+            return spk;
+        }
+        let [rows, f] = spk.dims();
+        debug_assert_eq!(rows, steps * batch);
+        let mut rng = rand::rngs::StdRng::seed_from_u64(self.seed);
+        let keep = (1.0 / (1.0 - self.p)) as f32;
+        let mask: Vec<f32> = (0..batch * f)
+            .map(|_| {
+                if rng.random::<f64>() < self.p {
+                    0.0
+                } else {
+                    keep
+                }
+            })
+            .collect();
+        let mask = Tensor::<3>::from_data(TensorData::new(mask, [1, batch, f]), &spk.device());
+        (spk.reshape([steps, batch, f]) * mask).reshape([steps * batch, f])
+    }
+}
+
 /// A spiking network the training loop can drive.
 pub trait SnnNet: Module + Sized {
     /// Run `steps` time steps on `input`.
-    fn forward(&self, input: &Input, steps: usize) -> SnnOutput;
+    fn forward(&self, input: &Input, steps: usize) -> SnnOutput {
+        self.forward_with(input, steps, None)
+    }
+    /// Run `steps` time steps on `input`, with `dropout` (training) on the spikes that enter
+    /// the output layer.
+    fn forward_with(
+        &self,
+        input: &Input,
+        steps: usize,
+        dropout: Option<&SpikeDropout>,
+    ) -> SnnOutput;
     /// Layer entries and weights for the export (forward order).
     fn export_layers(&self) -> (Vec<LayerEntry>, Vec<LayerExport>);
 }
@@ -183,7 +231,12 @@ impl SnnNet for FcSnn {
     /// Layer by layer over all steps: `fc1` once (direct code) or on all frames at once,
     /// the first spiking layer's recursion over all steps, `fc2` on all steps at once, then
     /// the output layer's recursion.
-    fn forward(&self, input: &Input, steps: usize) -> SnnOutput {
+    fn forward_with(
+        &self,
+        input: &Input,
+        steps: usize,
+        dropout: Option<&SpikeDropout>,
+    ) -> SnnOutput {
         let batch = input_batch(input);
         if steps == 0 || matches!(input, Input::Steps(f) if f.is_empty()) {
             return empty_output(batch, &self.fc1.weight.val().device());
@@ -197,6 +250,10 @@ impl SnnNet for FcSnn {
             }
         };
         let (spk1, _) = self.lif.forward_steps(cur1, same, steps, false);
+        let spk1 = match dropout {
+            Some(d) => d.apply(spk1, steps, batch),
+            None => spk1,
+        };
         let (spk2, mem2) = self
             .lif
             .forward_steps(self.fc2.forward(spk1), false, steps, true);
@@ -324,7 +381,12 @@ impl SnnNet for Csnn {
     /// the FC layer run once on the `steps` frames stacked into the batch dimension, and
     /// each spiking layer then runs its recursion over the steps. With direct encoding the
     /// input is the same at every step, so `conv1 -> pool` runs once.
-    fn forward(&self, input: &Input, steps: usize) -> SnnOutput {
+    fn forward_with(
+        &self,
+        input: &Input,
+        steps: usize,
+        dropout: Option<&SpikeDropout>,
+    ) -> SnnOutput {
         let batch = input_batch(input);
         if steps == 0 || matches!(input, Input::Steps(f) if f.is_empty()) {
             return empty_output(batch, &self.fc.weight.val().device());
@@ -344,7 +406,12 @@ impl SnnNet for Csnn {
             .lif
             .forward_steps(self.conv2_pool(spk1), false, steps, false);
         // FC on all steps at once
-        let cur3 = self.fc.forward(spk2.reshape([steps * batch, 64 * 16]));
+        let spk2 = spk2.reshape([steps * batch, 64 * 16]);
+        let spk2 = match dropout {
+            Some(d) => d.apply(spk2, steps, batch),
+            None => spk2,
+        };
+        let cur3 = self.fc.forward(spk2);
         let (spk3, mem3) = self.lif.forward_steps(cur3, false, steps, true);
         let mem3 = mem3.expect("membranes asked for");
         SnnOutput {
@@ -369,6 +436,33 @@ mod tests {
     use burn::tensor::Tensor;
 
     use crate::snn::flat;
+
+    /// Spike dropout: one mask per (image, feature), the same at every step; dropped
+    /// features are 0, kept ones scaled by 1/(1-p); about p of them dropped; the same seed
+    /// draws the same mask; p = 0 leaves the spikes alone.
+    #[test]
+    fn spike_dropout_masks_whole_presentations() {
+        let dev = crate::snn::cpu();
+        let (steps, batch, f) = (3, 4, 500);
+        let ones = Tensor::<2>::ones([steps * batch, f], &dev);
+        let d = SpikeDropout { p: 0.25, seed: 9 };
+        let got = flat(d.apply(ones.clone(), steps, batch));
+        let keep = 1.0 / 0.75;
+        let first = &got[..batch * f];
+        for (i, v) in first.iter().enumerate() {
+            assert!(*v == 0.0 || (v - keep).abs() < 1e-6, "[{i}] = {v}");
+        }
+        for t in 1..steps {
+            assert_eq!(&got[t * batch * f..(t + 1) * batch * f], first, "step {t}");
+        }
+        let dropped = first.iter().filter(|v| **v == 0.0).count() as f64 / (batch * f) as f64;
+        assert!((dropped - 0.25).abs() < 0.03, "dropped {dropped}");
+        assert_eq!(flat(d.apply(ones.clone(), steps, batch)), got);
+        let other = flat(SpikeDropout { p: 0.25, seed: 10 }.apply(ones.clone(), steps, batch));
+        assert_ne!(other, got);
+        let none = SpikeDropout { p: 0.0, seed: 9 };
+        assert_eq!(flat(none.apply(ones.clone(), steps, batch)), flat(ones));
+    }
 
     fn close(a: &[f32], b: &[f32], tol: f32, what: &str) {
         assert_eq!(a.len(), b.len(), "{what}");

@@ -6,7 +6,7 @@
 
 use super::adam::Adam;
 use super::encode::{encode_batch, Input};
-use super::model::{Csnn, FcSnn, NetConfig, SnnNet, SnnOutput};
+use super::model::{Csnn, FcSnn, NetConfig, SnnNet, SnnOutput, SpikeDropout};
 use crate::neuron::data::{Dataset, Split};
 use crate::neuron::export::{self, write_atomic, NetworkExport};
 use crate::{Error, Result};
@@ -46,6 +46,10 @@ pub struct TrainConfig {
     /// Adam's decoupled weight decay (AdamW; absent in older `config.json`: 0, plain Adam).
     #[serde(default)]
     pub weight_decay: f64,
+    /// Dropout probability of the spikes entering the output layer while training
+    /// ([`SpikeDropout`]; absent in older `config.json`: 0, none).
+    #[serde(default)]
+    pub dropout: f64,
 }
 
 /// Random transformations of the training images, drawn per image and per batch from the
@@ -388,6 +392,12 @@ fn train_net<N: SnnNet>(
             cfg.weight_decay
         )));
     }
+    if !(0.0..1.0).contains(&cfg.dropout) {
+        return Err(Error::Usage(format!(
+            "train: --dropout {} must be in [0, 1)",
+            cfg.dropout
+        )));
+    }
     let mut optim = Adam::default();
     let ck = ckpt_dir(out);
     let mut state = State {
@@ -459,7 +469,12 @@ fn train_net<N: SnnNet>(
                 seed,
                 &device,
             );
-            let outp = model.forward(&input, cfg.net.steps);
+            let dropout = SpikeDropout {
+                p: cfg.dropout,
+                // a stream of its own, apart from the rate code's and the augmentation's
+                seed: seed ^ 0x0D50_0000_0000_0000,
+            };
+            let outp = model.forward_with(&input, cfg.net.steps, Some(&dropout));
             let l = loss(&cfg.net.arch, &outp, one_hot(&labels, &device));
             let lv = l.clone().into_scalar::<f32>() as f64;
             if !lv.is_finite() {
