@@ -120,60 +120,48 @@ fn missing_mnist_names_the_fetch_step() {
     assert!(e.contains("spinspice data mnist --dest"), "{e}");
 }
 
+/// Runs `spinspice train` on the committed Fashion subset with `args` into a fresh output
+/// directory, expects a usage error (exit 1) that writes nothing, and returns stderr.
 #[cfg(feature = "snn")]
-#[test]
-fn unknown_augmentation_is_a_usage_error() {
+fn train_usage_error(args: &[&str]) -> String {
     let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/fashion");
+    let out = tempfile::tempdir().unwrap();
     let st = bin()
-        .args(["train", "--dataset", "fashion", "--augment", "flip,rotate"])
+        .args(["train", "--dataset", "fashion"])
+        .args(args)
         .arg("--data-dir")
         .arg(&data)
+        .arg("--out")
+        .arg(out.path())
         .output()
         .unwrap();
     assert_eq!(st.status.code(), Some(1));
-    let e = String::from_utf8_lossy(&st.stderr);
+    assert!(!out.path().join("config.json").exists());
+    String::from_utf8_lossy(&st.stderr).into_owned()
+}
+
+#[cfg(feature = "snn")]
+#[test]
+fn unknown_augmentation_is_a_usage_error() {
+    let e = train_usage_error(&["--augment", "flip,rotate"]);
     assert!(e.contains("unknown augmentation \"rotate\""), "{e}");
 }
 
 #[cfg(feature = "snn")]
 #[test]
 fn dropout_of_one_is_a_usage_error() {
-    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/fashion");
-    let out = tempfile::tempdir().unwrap();
-    let st = bin()
-        .args(["train", "--dataset", "fashion", "--dropout", "1"])
-        .arg("--data-dir")
-        .arg(&data)
-        .arg("--out")
-        .arg(out.path())
-        .output()
-        .unwrap();
-    assert_eq!(st.status.code(), Some(1));
-    let e = String::from_utf8_lossy(&st.stderr);
+    let e = train_usage_error(&["--dropout", "1"]);
     assert!(e.contains("--dropout 1 must be in [0, 1)"), "{e}");
-    assert!(!out.path().join("config.json").exists());
 }
 
 #[cfg(feature = "snn")]
 #[test]
 fn negative_weight_decay_is_a_usage_error() {
-    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/fashion");
-    let out = tempfile::tempdir().unwrap();
-    let st = bin()
-        .args(["train", "--dataset", "fashion", "--weight-decay=-0.1"])
-        .arg("--data-dir")
-        .arg(&data)
-        .arg("--out")
-        .arg(out.path())
-        .output()
-        .unwrap();
-    assert_eq!(st.status.code(), Some(1));
-    let e = String::from_utf8_lossy(&st.stderr);
+    let e = train_usage_error(&["--weight-decay=-0.1"]);
     assert!(
         e.contains("--weight-decay -0.1 must be non-negative"),
         "{e}"
     );
-    assert!(!out.path().join("config.json").exists());
 }
 
 // `fit` recovers a DW trace generated here by forward Euler with 100 substeps per sample
