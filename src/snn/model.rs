@@ -56,23 +56,18 @@ pub struct SpikeDropout {
 }
 
 impl SpikeDropout {
-    /// Applies the mask to `spk`, `[steps * batch, features]` (step-major).
-    pub fn apply(&self, spk: Tensor<2>, steps: usize, batch: usize) -> Tensor<2> {
-        if self.p <= 0.0 {
+    /// Applies the mask of `dropout` (none: `spk` as it is) to `spk`, `[steps * batch,
+    /// features]` (step-major).
+    pub fn apply(dropout: Option<&Self>, spk: Tensor<2>, steps: usize, batch: usize) -> Tensor<2> {
+        let Some(d) = dropout.filter(|d| d.p > 0.0) else {
             return spk;
-        }
+        };
         let [rows, f] = spk.dims();
         debug_assert_eq!(rows, steps * batch);
-        let mut rng = rand::rngs::StdRng::seed_from_u64(self.seed);
-        let keep = (1.0 / (1.0 - self.p)) as f32;
+        let mut rng = rand::rngs::StdRng::seed_from_u64(d.seed);
+        let keep = (1.0 / (1.0 - d.p)) as f32;
         let mask: Vec<f32> = (0..batch * f)
-            .map(|_| {
-                if rng.random::<f64>() < self.p {
-                    0.0
-                } else {
-                    keep
-                }
-            })
+            .map(|_| if rng.random::<f64>() < d.p { 0.0 } else { keep })
             .collect();
         let mask = Tensor::<3>::from_data(TensorData::new(mask, [1, batch, f]), &spk.device());
         (spk.reshape([steps, batch, f]) * mask).reshape([steps * batch, f])
@@ -250,10 +245,7 @@ impl SnnNet for FcSnn {
             }
         };
         let (spk1, _) = self.lif.forward_steps(cur1, same, steps, false);
-        let spk1 = match dropout {
-            Some(d) => d.apply(spk1, steps, batch),
-            None => spk1,
-        };
+        let spk1 = SpikeDropout::apply(dropout, spk1, steps, batch);
         let (spk2, mem2) = self
             .lif
             .forward_steps(self.fc2.forward(spk1), false, steps, true);
@@ -406,11 +398,12 @@ impl SnnNet for Csnn {
             .lif
             .forward_steps(self.conv2_pool(spk1), false, steps, false);
         // FC on all steps at once
-        let spk2 = spk2.reshape([steps * batch, 64 * 16]);
-        let spk2 = match dropout {
-            Some(d) => d.apply(spk2, steps, batch),
-            None => spk2,
-        };
+        let spk2 = SpikeDropout::apply(
+            dropout,
+            spk2.reshape([steps * batch, 64 * 16]),
+            steps,
+            batch,
+        );
         let cur3 = self.fc.forward(spk2);
         let (spk3, mem3) = self.lif.forward_steps(cur3, false, steps, true);
         let mem3 = mem3.expect("membranes asked for");
@@ -446,7 +439,7 @@ mod tests {
         let (steps, batch, f) = (3, 4, 500);
         let ones = Tensor::<2>::ones([steps * batch, f], &dev);
         let d = SpikeDropout { p: 0.25, seed: 9 };
-        let got = flat(d.apply(ones.clone(), steps, batch));
+        let got = flat(SpikeDropout::apply(Some(&d), ones.clone(), steps, batch));
         let keep = 1.0 / 0.75;
         let first = &got[..batch * f];
         for (i, v) in first.iter().enumerate() {
@@ -457,11 +450,22 @@ mod tests {
         }
         let dropped = first.iter().filter(|v| **v == 0.0).count() as f64 / (batch * f) as f64;
         assert!((dropped - 0.25).abs() < 0.03, "dropped {dropped}");
-        assert_eq!(flat(d.apply(ones.clone(), steps, batch)), got);
-        let other = flat(SpikeDropout { p: 0.25, seed: 10 }.apply(ones.clone(), steps, batch));
+        assert_eq!(
+            flat(SpikeDropout::apply(Some(&d), ones.clone(), steps, batch)),
+            got
+        );
+        let other = flat(SpikeDropout::apply(
+            Some(&SpikeDropout { p: 0.25, seed: 10 }),
+            ones.clone(),
+            steps,
+            batch,
+        ));
         assert_ne!(other, got);
         let none = SpikeDropout { p: 0.0, seed: 9 };
-        assert_eq!(flat(none.apply(ones.clone(), steps, batch)), flat(ones));
+        assert_eq!(
+            flat(SpikeDropout::apply(Some(&none), ones.clone(), steps, batch)),
+            flat(ones)
+        );
     }
 
     fn close(a: &[f32], b: &[f32], tol: f32, what: &str) {
