@@ -168,17 +168,24 @@ mod tests {
     use super::*;
     use burn::nn::{Linear, LinearConfig};
 
+    /// A 3 -> 2 linear layer drawn from `seed`, its initial weights, and the gradients of
+    /// the loss sum(W x + b) at x = (1, -2, 0.5): dL/dW[i][o] = x[i].
+    fn linear_and_grads(dev: &Device, seed: u64) -> (Linear, TensorData, Gradients) {
+        let lin: Linear =
+            crate::snn::seeded(dev, seed, || Ok(LinearConfig::new(3, 2).init(dev))).unwrap();
+        let w0 = lin.weight.val().to_data().convert::<f32>();
+        let x = Tensor::<2>::from_data(TensorData::new(vec![1.0f32, -2.0, 0.5], [1, 3]), dev);
+        let grads = lin.forward(x).sum().backward();
+        (lin, w0, grads)
+    }
+
     // One Adam step from zero moments moves every parameter with a non-zero gradient by
     // exactly lr * sign(g) (m_hat = g, v_hat = g^2), up to eps: checked on a linear layer
     // whose loss is sum(W x + b).
     #[test]
     fn first_step_is_lr_times_sign() {
         let dev = crate::snn::cpu().autodiff();
-        let lin: Linear =
-            crate::snn::seeded(&dev, 5, || Ok(LinearConfig::new(3, 2).init(&dev))).unwrap();
-        let w0 = lin.weight.val().to_data().convert::<f32>();
-        let x = Tensor::<2>::from_data(TensorData::new(vec![1.0f32, -2.0, 0.5], [1, 3]), &dev);
-        let grads = lin.forward(x).sum().backward();
+        let (lin, w0, grads) = linear_and_grads(&dev, 5);
         let mut adam = Adam::default();
         let lin = adam.step(0.01, lin, &grads);
         let w1 = lin.weight.val().to_data().convert::<f32>();
@@ -203,11 +210,7 @@ mod tests {
     #[test]
     fn weight_decay_shrinks_then_steps() {
         let dev = crate::snn::cpu().autodiff();
-        let lin: Linear =
-            crate::snn::seeded(&dev, 6, || Ok(LinearConfig::new(3, 2).init(&dev))).unwrap();
-        let w0 = lin.weight.val().to_data().convert::<f32>();
-        let x = Tensor::<2>::from_data(TensorData::new(vec![1.0f32, -2.0, 0.5], [1, 3]), &dev);
-        let grads = lin.forward(x).sum().backward();
+        let (lin, w0, grads) = linear_and_grads(&dev, 6);
         let mut adam = Adam {
             weight_decay: 0.5,
             ..Adam::default()
