@@ -22,13 +22,13 @@
 //! Scratch buffers are thread-local and grow only on the first evaluations, so evaluating
 //! the field allocates nothing in steady state.
 
+use super::rfft::{as_reals, as_reals_mut, RealFft};
 use super::{Geometry, Stage};
 use crate::micromag::stack::System;
 use crate::micromag::stepper::combine_span;
 use crate::micromag::vec3::V3;
 use rayon::prelude::*;
 use realfft::num_complex::Complex;
-use realfft::{ComplexToReal, RealFftPlanner, RealToComplex};
 use rustfft::num_traits::Float;
 use rustfft::{Fft, FftNum, FftPlanner};
 use std::cell::RefCell;
@@ -133,8 +133,8 @@ pub(super) struct Conv<T: Real> {
     g: Geometry,
     /// k-space kernel, `[(o * 6 + component) * nq + q]`, q = kx * py + ky.
     kern: Vec<T>,
-    fwd: Arc<dyn RealToComplex<T>>,
-    inv: Arc<dyn ComplexToReal<T>>,
+    /// Real FFT along x (forward and inverse).
+    rfft: RealFft<T>,
     fft_y: Arc<dyn Fft<T>>,
     ifft_y: Arc<dyn Fft<T>>,
     /// Row spectra of M (after pass 1) and of H (after pass 2),
@@ -148,7 +148,6 @@ impl<T: Real> Conv<T> {
     /// Plans and buffers for geometry `g`, with the kernel `kern` (built in f64) rounded
     /// once to `T`.
     pub(super) fn new(g: Geometry, kern: &[f64]) -> Self {
-        let mut rp = RealFftPlanner::<T>::new();
         let mut cp = FftPlanner::<T>::new();
         let ns = g.slabs.len();
         // About 24-48 columns (f64; twice that in f32) per task: a block's columns and their
@@ -157,8 +156,7 @@ impl<T: Real> Conv<T> {
         let block = (cols / (3 * ns.max(1))).clamp(2, 16).min(g.nkx);
         Conv {
             kern: kern.iter().map(|v| T::of(*v)).collect(),
-            fwd: rp.plan_fft_forward(g.px),
-            inv: rp.plan_fft_inverse(g.px),
+            rfft: RealFft::new(g.px, &mut cp),
             fft_y: cp.plan_fft_forward(g.py),
             ifft_y: cp.plan_fft_inverse(g.py),
             xk: vec![Complex::default(); 3 * ns * g.ny * g.nkx],
@@ -189,27 +187,35 @@ impl<T: Real> Conv<T> {
         // Pass 1: forward FFT along x, one task per (slab, row) or, when the stage is
         // combined here, per row of the mesh (the rows of non-magnetic slabs are combined
         // but not transformed).
-        let fwd = &self.fwd;
-        let r2c_len = fwd.get_scratch_len();
+        let rfft = &self.rfft;
+        // A row of px reals packed as complexes, and the transforms' scratch.
+        let hc = px.div_ceil(2);
+        let rsc_len = rfft.scratch_len();
         let xp = SyncPtr(self.xk.as_mut_ptr());
         // Transform row `mrow` (cells from `base`) into row `r` (slab * ny + y) of `xk`.
         let fft_row = |r: usize, mrow: &[V3], base: usize| {
             // SAFETY: rows r of xk are 3 nkx long, in bounds (r < ns ny), and each is
             // written by exactly one task of this pass.
             let out = unsafe { std::slice::from_raw_parts_mut(xp.get().add(r * 3 * nkx), 3 * nkx) };
-            T::with_scratch(3 * px, r2c_len, |rows, sc| {
-                // One sweep over the row gathers all three components.
-                let (r0, rest) = rows.split_at_mut(px);
-                let (r1, r2) = rest.split_at_mut(px);
-                for (x, (mc, msc)) in mrow[..nx].iter().zip(&ms[base..base + nx]).enumerate() {
-                    r0[x] = T::of(msc * mc[0]);
-                    r1[x] = T::of(msc * mc[1]);
-                    r2[x] = T::of(msc * mc[2]);
+            T::with_scratch(0, 3 * hc + rsc_len, |_, sc| {
+                let (rows, sc) = sc.split_at_mut(3 * hc);
+                let (c0, rest) = rows.split_at_mut(hc);
+                let (c1, c2) = rest.split_at_mut(hc);
+                {
+                    // One sweep over the row gathers all three components.
+                    let (r0, r1, r2) = (as_reals_mut(c0), as_reals_mut(c1), as_reals_mut(c2));
+                    let cells = mrow[..nx].iter().zip(&ms[base..base + nx]);
+                    for (x, (mc, msc)) in cells.enumerate() {
+                        r0[x] = T::of(msc * mc[0]);
+                        r1[x] = T::of(msc * mc[1]);
+                        r2[x] = T::of(msc * mc[2]);
+                    }
+                    for r in [r0, r1, r2] {
+                        r[nx..].iter_mut().for_each(|v| *v = T::zero());
+                    }
                 }
-                for (row, o) in [r0, r1, r2].into_iter().zip(out.chunks_exact_mut(nkx)) {
-                    row[nx..].iter_mut().for_each(|v| *v = T::zero());
-                    // Lengths match by construction: this cannot fail.
-                    let _ = fwd.process_with_scratch(row, o, sc);
+                for (row, o) in [c0, c1, c2].into_iter().zip(out.chunks_exact_mut(nkx)) {
+                    rfft.forward(row, o, sc);
                 }
             });
         };
@@ -325,8 +331,6 @@ impl<T: Real> Conv<T> {
 
         // Pass 3: inverse FFT along x, one task per row of `h`, between the caller's `pre`
         // and `post` row work (see `Demag::convolve_rows`).
-        let inv = &self.inv;
-        let c2r_len = inv.get_scratch_len();
         let row = |r: usize, hrow: &mut [V3]| {
             pre(r, m, hrow);
             let (k, y) = (r / ny, r % ny);
@@ -336,24 +340,20 @@ impl<T: Real> Conv<T> {
             }
             let base = k * plane + y * nx;
             // SAFETY: row s ny + y of xk (3 nkx long, in bounds) is read by this task only
-            // in this pass, and not needed after it, so the inverse transforms may use it as
-            // their (overwritten) input.
+            // in this pass.
             let specs = unsafe {
-                std::slice::from_raw_parts_mut(xp.get().add((s * ny + y) * 3 * nkx), 3 * nkx)
+                std::slice::from_raw_parts(xp.get().add((s * ny + y) * 3 * nkx), 3 * nkx)
             };
-            T::with_scratch(3 * px, c2r_len, |rows, csc| {
-                let per_comp = rows.chunks_exact_mut(px).zip(specs.chunks_exact_mut(nkx));
+            T::with_scratch(0, 3 * hc + rsc_len, |_, sc| {
+                let (rows, csc) = sc.split_at_mut(3 * hc);
+                let per_comp = rows.chunks_exact_mut(hc).zip(specs.chunks_exact(nkx));
                 for (row, spec) in per_comp {
-                    spec[0].im = T::zero();
-                    if px % 2 == 0 {
-                        spec[nkx - 1].im = T::zero();
-                    }
-                    // Lengths match and the edge imaginary parts are zeroed: cannot fail.
-                    let _ = inv.process_with_scratch(spec, row, csc);
+                    rfft.inverse(spec, row, csc);
                 }
                 // One sweep over the row adds all three components (magnetic cells only).
-                let (r0, rest) = rows.split_at(px);
-                let (r1, r2) = rest.split_at(px);
+                let (c0, rest) = rows.split_at(hc);
+                let (c1, c2) = rest.split_at(hc);
+                let (r0, r1, r2) = (as_reals(c0), as_reals(c1), as_reals(c2));
                 let cells = hrow.iter_mut().zip(r0.iter().zip(r1).zip(r2));
                 for (x, (hc, ((a, b), c))) in cells.enumerate() {
                     if ms[base + x] > 0.0 {
