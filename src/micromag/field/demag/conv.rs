@@ -269,12 +269,25 @@ impl<T: Real> Conv<T> {
                     for comp in 0..3 {
                         // The w columns of (slab, component), each py long.
                         let dst = &mut cols[col(s, comp, 0)..col(s, comp, w)];
-                        for y in 0..ny {
-                            let src = ((s * ny + y) * 3 + comp) * nkx + k0;
-                            // SAFETY: src + w <= xk.len(); columns k0..k0 + w belong to
-                            // this task only, so no other task writes them.
-                            let src = unsafe { std::slice::from_raw_parts(xp.get().add(src), w) };
-                            for (d, v) in dst.chunks_exact_mut(py).zip(src) {
+                        // Row y of the block: w entries from column k0 on.
+                        let src = |y: usize| {
+                            let at = ((s * ny + y) * 3 + comp) * nkx + k0;
+                            // SAFETY: at + w <= xk.len(); columns k0..k0 + w belong to this
+                            // task only, so no other task writes them.
+                            unsafe { std::slice::from_raw_parts(xp.get().add(at), w) }
+                        };
+                        // Four rows at a time, so that each column gets four adjacent
+                        // entries per visit.
+                        let mut y = 0;
+                        while y + 4 <= ny {
+                            let (a, b, c, e) = (src(y), src(y + 1), src(y + 2), src(y + 3));
+                            for (i, d) in dst.chunks_exact_mut(py).enumerate() {
+                                d[y..y + 4].copy_from_slice(&[a[i], b[i], c[i], e[i]]);
+                            }
+                            y += 4;
+                        }
+                        for y in y..ny {
+                            for (d, v) in dst.chunks_exact_mut(py).zip(src(y)) {
                                 d[y] = *v;
                             }
                         }
@@ -315,12 +328,22 @@ impl<T: Real> Conv<T> {
                 for s in 0..ns {
                     for comp in 0..3 {
                         let src = &hcols[col(s, comp, 0)..col(s, comp, w)];
-                        for y in 0..ny {
-                            let dst = ((s * ny + y) * 3 + comp) * nkx + k0;
+                        let dst = |y: usize| {
+                            let at = ((s * ny + y) * 3 + comp) * nkx + k0;
                             // SAFETY: as for the gather above.
-                            let dst =
-                                unsafe { std::slice::from_raw_parts_mut(xp.get().add(dst), w) };
-                            for (d, v) in dst.iter_mut().zip(src.chunks_exact(py)) {
+                            unsafe { std::slice::from_raw_parts_mut(xp.get().add(at), w) }
+                        };
+                        let mut y = 0;
+                        while y + 4 <= ny {
+                            let (a, b, c, e) = (dst(y), dst(y + 1), dst(y + 2), dst(y + 3));
+                            for (i, v) in src.chunks_exact(py).enumerate() {
+                                let v = &v[y..y + 4];
+                                (a[i], b[i], c[i], e[i]) = (v[0], v[1], v[2], v[3]);
+                            }
+                            y += 4;
+                        }
+                        for y in y..ny {
+                            for (d, v) in dst(y).iter_mut().zip(src.chunks_exact(py)) {
                                 *d = v[y];
                             }
                         }
@@ -401,6 +424,26 @@ type ColsMut<'a, T> = [&'a mut [Complex<T>]; 3];
 fn product<T: Real>(k: [&[T]; 6], zs: T, m: Cols<T>, h: ColsMut<T>, set: bool, odd: bool) {
     #[cfg(target_arch = "x86_64")]
     {
+        if let Some(k32) = f32_view::<T>() {
+            if std::arch::is_x86_feature_detected!("avx2")
+                && std::arch::is_x86_feature_detected!("fma")
+            {
+                let [hx, hy, hz] = h;
+                let (k, zs) = (k.map(|v| k32.reals(v)), k32.real(zs));
+                let m = m.map(|v| k32.reals(as_reals(v)));
+                let h = [hx, hy, hz].map(|v| k32.reals_mut(as_reals_mut(v)));
+                // SAFETY: the features were just detected.
+                unsafe {
+                    match (set, odd) {
+                        (true, true) => product_f32::<true, true>(k, zs, m, h),
+                        (true, false) => product_f32::<true, false>(k, zs, m, h),
+                        (false, true) => product_f32::<false, true>(k, zs, m, h),
+                        (false, false) => product_f32::<false, false>(k, zs, m, h),
+                    }
+                }
+                return;
+            }
+        }
         if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma")
         {
             // SAFETY: the features were just detected.
@@ -475,5 +518,103 @@ fn product_body<T: Real, const SET: bool, const ODD: bool>(
             hy[i] = hy[i] + y;
             hz[i] = hz[i] + z;
         }
+    }
+}
+
+/// Proof that `T` is `f32`, to view `T` data as `f32` (the f32 kernels below).
+#[cfg(target_arch = "x86_64")]
+#[derive(Clone, Copy)]
+struct F32View<T>(std::marker::PhantomData<T>);
+
+#[cfg(target_arch = "x86_64")]
+fn f32_view<T: Real>() -> Option<F32View<T>> {
+    (std::any::TypeId::of::<T>() == std::any::TypeId::of::<f32>())
+        .then_some(F32View(std::marker::PhantomData))
+}
+
+#[cfg(target_arch = "x86_64")]
+impl<T: Real> F32View<T> {
+    fn real(self, v: T) -> f32 {
+        v.wide() as f32
+    }
+    fn reals(self, v: &[T]) -> &[f32] {
+        // SAFETY: T is f32 (this value exists only then).
+        unsafe { std::slice::from_raw_parts(v.as_ptr().cast::<f32>(), v.len()) }
+    }
+    fn reals_mut(self, v: &mut [T]) -> &mut [f32] {
+        // SAFETY: as in `reals`.
+        unsafe { std::slice::from_raw_parts_mut(v.as_mut_ptr().cast::<f32>(), v.len()) }
+    }
+}
+
+/// [`product_body`] for f32 in AVX2/FMA, four k-points at a time on the interleaved
+/// (re, im) columns, each real kernel value duplicated onto its point's re and im lanes in
+/// a register (the plain code's compiled form de- and re-interleaves the columns instead);
+/// a remainder of fewer than four points goes to the plain code.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+unsafe fn product_f32<const SET: bool, const ODD: bool>(
+    k: [&[f32]; 6],
+    zs: f32,
+    m: [&[f32]; 3],
+    h: [&mut [f32]; 3],
+) {
+    use std::arch::x86_64::*;
+    let [hx, hy, hz] = h;
+    let n = hx.len() / 2;
+    for v in k.iter().take(if ODD { 6 } else { 4 }) {
+        assert!(v.len() >= n);
+    }
+    for v in m.into_iter().chain([&*hy, &*hz]) {
+        assert!(v.len() >= 2 * n);
+    }
+    let dup_idx = _mm256_setr_epi32(0, 0, 1, 1, 2, 2, 3, 3);
+    let dup = |p: &[f32], i: usize| {
+        _mm256_permutevar8x32_ps(
+            _mm256_castps128_ps256(_mm_loadu_ps(p.as_ptr().add(i))),
+            dup_idx,
+        )
+    };
+    let re_neg = _mm256_setr_ps(-0.0, 0.0, -0.0, 0.0, -0.0, 0.0, -0.0, 0.0);
+    // i v = (-v.im, v.re)
+    let times_i = |v: __m256| _mm256_xor_ps(_mm256_permute_ps(v, 0b1011_0001), re_neg);
+    let zs8 = _mm256_set1_ps(zs);
+    let quads = n / 4;
+    for q in 0..quads {
+        let i = 4 * q;
+        let (kxx, kyy, kzz, kxy) = (dup(k[0], i), dup(k[1], i), dup(k[2], i), dup(k[3], i));
+        let a = _mm256_loadu_ps(m[0].as_ptr().add(2 * i));
+        let b = _mm256_loadu_ps(m[1].as_ptr().add(2 * i));
+        let c = _mm256_loadu_ps(m[2].as_ptr().add(2 * i));
+        let mut x = _mm256_fmadd_ps(kxx, a, _mm256_mul_ps(kxy, b));
+        let mut y = _mm256_fmadd_ps(kxy, a, _mm256_mul_ps(kyy, b));
+        let mut z = _mm256_mul_ps(kzz, c);
+        if ODD {
+            let xz = _mm256_mul_ps(zs8, dup(k[4], i));
+            let yz = _mm256_mul_ps(zs8, dup(k[5], i));
+            let ic = times_i(c);
+            x = _mm256_fmadd_ps(xz, ic, x);
+            y = _mm256_fmadd_ps(yz, ic, y);
+            z = _mm256_add_ps(z, times_i(_mm256_fmadd_ps(xz, a, _mm256_mul_ps(yz, b))));
+        }
+        for (dst, v) in [(&mut *hx, x), (&mut *hy, y), (&mut *hz, z)] {
+            let p = dst.as_mut_ptr().add(2 * i);
+            let v = if SET {
+                v
+            } else {
+                _mm256_add_ps(_mm256_loadu_ps(p), v)
+            };
+            _mm256_storeu_ps(p, v);
+        }
+    }
+    let r = 4 * quads;
+    if r < n {
+        let c = |v: &[f32]| -> &[Complex<f32>] {
+            std::slice::from_raw_parts(v.as_ptr().cast::<Complex<f32>>().add(r), n - r)
+        };
+        let cm = |v: &mut [f32]| -> &mut [Complex<f32>] {
+            std::slice::from_raw_parts_mut(v.as_mut_ptr().cast::<Complex<f32>>().add(r), n - r)
+        };
+        product_body::<f32, SET, ODD>(k.map(|v| &v[r..]), zs, m.map(c), [cm(hx), cm(hy), cm(hz)]);
     }
 }
