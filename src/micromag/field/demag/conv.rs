@@ -219,7 +219,7 @@ impl<T: Real> Conv<T> {
                 }
             });
         };
-        let slab_of = &g.slab_of;
+        let (slab_of, full_row) = (&g.slab_of, &g.full_row);
         let m: &[V3] = match m {
             Stage::Ready(m) => {
                 (0..ns * ny).into_par_iter().with_min_len(4).for_each(|r| {
@@ -373,16 +373,25 @@ impl<T: Real> Conv<T> {
                 for (row, spec) in per_comp {
                     rfft.inverse(spec, row, csc);
                 }
-                // One sweep over the row adds all three components (magnetic cells only).
+                // One sweep over the row adds all three components (magnetic cells only;
+                // without a test per cell when they all are).
                 let (c0, rest) = rows.split_at(hc);
                 let (c1, c2) = rest.split_at(hc);
                 let (r0, r1, r2) = (as_reals(c0), as_reals(c1), as_reals(c2));
                 let cells = hrow.iter_mut().zip(r0.iter().zip(r1).zip(r2));
-                for (x, (hc, ((a, b), c))) in cells.enumerate() {
-                    if ms[base + x] > 0.0 {
+                if full_row[r] {
+                    for (hc, ((a, b), c)) in cells {
                         hc[0] += a.wide();
                         hc[1] += b.wide();
                         hc[2] += c.wide();
+                    }
+                } else {
+                    for (x, (hc, ((a, b), c))) in cells.enumerate() {
+                        if ms[base + x] > 0.0 {
+                            hc[0] += a.wide();
+                            hc[1] += b.wide();
+                            hc[2] += c.wide();
+                        }
                     }
                 }
             });

@@ -80,6 +80,8 @@ struct Geometry {
     slabs: Vec<usize>,
     /// Slab number of each z index (usize::MAX: not magnetic).
     slab_of: Vec<usize>,
+    /// For each mesh row (`k ny + y`): whether all its `nx` cells are magnetic.
+    full_row: Vec<bool>,
     /// For each (slab, slab) pair: kernel offset `6 * offset index` and z sign.
     pairs: Vec<(usize, f64)>,
 }
@@ -182,6 +184,11 @@ impl Demag {
             px,
             py,
             nkx,
+            full_row: sys
+                .ms
+                .chunks_exact(nx)
+                .map(|row| row.iter().all(|v| *v > 0.0))
+                .collect(),
             slab_of: (0..nz)
                 .map(|k| slabs.iter().position(|v| *v == k).unwrap_or(usize::MAX))
                 .collect(),
