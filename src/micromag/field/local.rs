@@ -47,11 +47,77 @@ struct Coefs {
     z_rows: Vec<bool>,
 }
 
+/// Number of per-cell coefficient arrays in a [`Packed`] row: exchange -x, +x, -y, +y, -z,
+/// +z; DMI -x, +x, -y, +y; Ku; axis x, y, z; 1/Ms.
+const NCOEF: usize = 15;
+/// Index of each coefficient in a packed row.
+const EX: usize = 0;
+const DM: usize = 6;
+const KU: usize = 10;
+const U: usize = 11;
+const INV_MS: usize = 14;
+
+/// The coefficients with identical rows stored once: each mesh row points at one distinct
+/// row of all [`NCOEF`] coefficient arrays (`nx` values each). A uniform track has three
+/// distinct rows per kind of slab (its two edges and its interior), so the coefficients
+/// of an evaluation stay in cache instead of streaming 15 arrays over the whole mesh.
+#[derive(Debug, Clone, Default)]
+struct Packed {
+    nx: usize,
+    /// Distinct rows, `[(row * NCOEF + coefficient) * nx + i]`.
+    data: Vec<f64>,
+    /// Distinct row of each mesh row.
+    row_of: Vec<u32>,
+    /// `1 / Ms` per cell (for the interlayer term's neighbour test).
+    inv_ms: Vec<f64>,
+    /// Per row: whether any cell has an exchange link along z.
+    z_rows: Vec<bool>,
+}
+
+impl Packed {
+    fn new(k: Coefs, nx: usize) -> Self {
+        let arrays: [&Vec<f64>; NCOEF] = [
+            &k.ex[0], &k.ex[1], &k.ex[2], &k.ex[3], &k.ex[4], &k.ex[5], &k.dm[0], &k.dm[1],
+            &k.dm[2], &k.dm[3], &k.ku, &k.u[0], &k.u[1], &k.u[2], &k.inv_ms,
+        ];
+        let rows = k.inv_ms.len() / nx;
+        let mut seen: std::collections::HashMap<Vec<u64>, u32> = Default::default();
+        let mut data = Vec::new();
+        let row_of = (0..rows)
+            .map(|r| {
+                let vals: Vec<f64> = arrays
+                    .iter()
+                    .flat_map(|a| a[r * nx..(r + 1) * nx].iter().copied())
+                    .collect();
+                let key: Vec<u64> = vals.iter().map(|v| v.to_bits()).collect();
+                *seen.entry(key).or_insert_with(|| {
+                    data.extend_from_slice(&vals);
+                    (data.len() / (NCOEF * nx) - 1) as u32
+                })
+            })
+            .collect();
+        Packed {
+            nx,
+            data,
+            row_of,
+            inv_ms: k.inv_ms,
+            z_rows: k.z_rows,
+        }
+    }
+
+    /// Coefficient `q` of mesh row `r` (`nx` values).
+    #[inline(always)]
+    fn row(&self, r: usize, q: usize) -> &[f64] {
+        let at = (self.row_of[r] as usize * NCOEF + q) * self.nx;
+        &self.data[at..at + self.nx]
+    }
+}
+
 /// The fused exchange + anisotropy + DMI + interlayer + applied field.
 #[derive(Debug, Clone)]
 pub struct LocalFields {
     terms: LocalTerms,
-    k: Coefs,
+    k: Packed,
     /// Per z index: interlayer partner slab offset (in cells) and `J / (mu0 dz)`, below and
     /// above (offset 0: none).
     rkky: Vec<[(isize, f64); 2]>,
@@ -153,7 +219,11 @@ impl LocalFields {
                 rkky[kb][0] = (-off, s);
             }
         }
-        LocalFields { terms, k, rkky }
+        LocalFields {
+            terms,
+            k: Packed::new(k, nx),
+            rkky,
+        }
     }
 
     /// The terms included.
@@ -273,12 +343,8 @@ impl LocalRows<'_> {
         let (ax, rest) = acc.split_at_mut(nx);
         let (ay, rest) = rest.split_at_mut(nx);
         let az = &mut rest[..nx];
-        fn span(v: &[f64], base: usize, nx: usize) -> &[f64] {
-            &v[base..base + nx]
-        }
-        let cell = |v| span(v, base, nx);
-        let [exm, exp, eym, eyp, ezm, ezp] = &k.ex;
-        let (exm, exp, eym, eyp) = (cell(exm), cell(exp), cell(eym), cell(eyp));
+        let co = |q: usize| k.row(r, q);
+        let (exm, exp, eym, eyp) = (co(EX), co(EX + 1), co(EX + 2), co(EX + 3));
         // Exchange in the plane: sum of weights times neighbour differences.
         for i in 0..nx {
             let (mx, my, mz) = (cx[i + 1], cy[i + 1], cz[i + 1]);
@@ -299,7 +365,7 @@ impl LocalRows<'_> {
         }
         // Exchange along z (within a layer several cells thick): few rows have it.
         if self.lf.k.z_rows[r] {
-            let (ezm, ezp) = (cell(ezm), cell(ezp));
+            let (ezm, ezp) = (co(EX + 4), co(EX + 5));
             for i in 0..nx {
                 let c = base + i;
                 let mc = m[c];
@@ -315,8 +381,7 @@ impl LocalRows<'_> {
         }
         // DMI (see dmi.rs): a link along +x adds (-m_z, 0, m_x) of the neighbour times D/d,
         // along +y (0, -m_z, m_y); the reverse links with the opposite sign.
-        let [dxm, dxp, dym, dyp] = &k.dm;
-        let (dxm, dxp, dym, dyp) = (cell(dxm), cell(dxp), cell(dym), cell(dyp));
+        let (dxm, dxp, dym, dyp) = (co(DM), co(DM + 1), co(DM + 2), co(DM + 3));
         for i in 0..nx {
             let (mut a0, mut a1, mut a2) = (ax[i], ay[i], az[i]);
             a0 -= dxp[i] * cz[i + 2];
@@ -347,8 +412,8 @@ impl LocalRows<'_> {
             }
         }
         // Anisotropy, then the 1/Ms and the applied field; non-magnetic cells get zero.
-        let (ku, inv_ms) = (cell(&k.ku), cell(&k.inv_ms));
-        let (u0, u1, u2) = (cell(&k.u[0]), cell(&k.u[1]), cell(&k.u[2]));
+        let (ku, inv_ms) = (co(KU), co(INV_MS));
+        let (u0, u1, u2) = (co(U), co(U + 1), co(U + 2));
         for (i, hc) in hrow.iter_mut().enumerate() {
             let (mx, my, mz) = (cx[i + 1], cy[i + 1], cz[i + 1]);
             let s = ku[i] * (mx * u0[i] + my * u1[i] + mz * u2[i]);
@@ -399,6 +464,37 @@ mod tests {
         .unwrap();
         sys.remove_cells(|p| (p[0] - 9e-9).abs() < 1.5e-9 && (p[1] - 8e-9).abs() < 2e-9)
             .unwrap();
+        check_against_separate_terms(&sys);
+    }
+
+    /// On a uniform stack, identical rows are stored once: per kind of slab (the bottom and
+    /// the top slab of a 2-cell layer, the spacer) its two edge rows and its interior.
+    #[test]
+    fn uniform_rows_are_packed_once() {
+        let mat = Material {
+            ms: 0.8e6,
+            aex: 1.5e-11,
+            ku1: 0.9e6,
+            dind: 1.5e-3,
+            alpha: 0.15,
+            ..Material::default()
+        };
+        let stack = Stack::uniform(mat, 3, 2, 1, 2e-4);
+        let sys =
+            System::multilayer(9, 7, [2e-9, 2.5e-9, 0.8e-9], &Shape::Everything, &stack).unwrap();
+        let lf = check_against_separate_terms(&sys);
+        let distinct = lf.k.data.len() / (NCOEF * 9);
+        assert_eq!(
+            distinct,
+            2 * 3 + 1,
+            "rows {} of the mesh",
+            lf.k.row_of.len()
+        );
+    }
+
+    /// The fused pass against the separate terms (to rounding) and its baseline build
+    /// against its AVX2 one (bit for bit), on `sys` with a non-uniform m; returns the pass.
+    fn check_against_separate_terms(sys: &System) -> LocalFields {
         let n = sys.mesh.len();
         let m: Vec<V3> = (0..n)
             .map(|c| {
@@ -421,7 +517,7 @@ mod tests {
             Box::new(zeeman.clone()),
         ];
         for t in terms.iter_mut() {
-            t.add_field(&sys, &m, 0.0, &mut want);
+            t.add_field(sys, &m, 0.0, &mut want);
         }
         let all = LocalTerms {
             exchange: true,
@@ -430,11 +526,11 @@ mod tests {
             interlayer: true,
         };
         let mut got = vec![[1.0; 3]; n];
-        let lf = LocalFields::new(&sys, all);
-        lf.write(&sys, &zeeman, &m, 0.0, &mut got);
+        let lf = LocalFields::new(sys, all);
+        lf.write(sys, &zeeman, &m, 0.0, &mut got);
         // The row kernel compiled for AVX2 (taken by `write` where the CPU has it) and for
         // the baseline give the same bits.
-        let rows = lf.rows(&sys, &zeeman, 0.0);
+        let rows = lf.rows(sys, &zeeman, 0.0);
         let nx = sys.mesh.n[0];
         let mut sc = vec![0.0; 12 * (nx + 2)];
         let mut base = vec![[0.0; 3]; n];
@@ -464,5 +560,6 @@ mod tests {
                 );
             }
         }
+        lf
     }
 }
