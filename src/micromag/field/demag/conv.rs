@@ -380,17 +380,17 @@ impl<T: Real> Conv<T> {
                 let (r0, r1, r2) = (as_reals(c0), as_reals(c1), as_reals(c2));
                 let cells = hrow.iter_mut().zip(r0.iter().zip(r1).zip(r2));
                 if full_row[r] {
-                    for (hc, ((a, b), c)) in cells {
-                        hc[0] += a.wide();
-                        hc[1] += b.wide();
-                        hc[2] += c.wide();
+                    for (hv, ((a, b), c)) in cells {
+                        hv[0] += a.wide();
+                        hv[1] += b.wide();
+                        hv[2] += c.wide();
                     }
                 } else {
-                    for (x, (hc, ((a, b), c))) in cells.enumerate() {
+                    for (x, (hv, ((a, b), c))) in cells.enumerate() {
                         if ms[base + x] > 0.0 {
-                            hc[0] += a.wide();
-                            hc[1] += b.wide();
-                            hc[2] += c.wide();
+                            hv[0] += a.wide();
+                            hv[1] += b.wide();
+                            hv[2] += c.wide();
                         }
                     }
                 }
