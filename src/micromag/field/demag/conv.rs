@@ -533,10 +533,10 @@ fn product_body<T: Real, const SET: bool, const ODD: bool>(
 /// Proof that `T` is `f32`, to view `T` data as `f32` (the f32 kernels below).
 #[cfg(target_arch = "x86_64")]
 #[derive(Clone, Copy)]
-struct F32View<T>(std::marker::PhantomData<T>);
+pub(super) struct F32View<T>(std::marker::PhantomData<T>);
 
 #[cfg(target_arch = "x86_64")]
-fn f32_view<T: Real>() -> Option<F32View<T>> {
+pub(super) fn f32_view<T: Real>() -> Option<F32View<T>> {
     (std::any::TypeId::of::<T>() == std::any::TypeId::of::<f32>())
         .then_some(F32View(std::marker::PhantomData))
 }
@@ -546,11 +546,11 @@ impl<T: Real> F32View<T> {
     fn real(self, v: T) -> f32 {
         v.wide() as f32
     }
-    fn reals(self, v: &[T]) -> &[f32] {
+    pub(super) fn reals(self, v: &[T]) -> &[f32] {
         // SAFETY: T is f32 (this value exists only then).
         unsafe { std::slice::from_raw_parts(v.as_ptr().cast::<f32>(), v.len()) }
     }
-    fn reals_mut(self, v: &mut [T]) -> &mut [f32] {
+    pub(super) fn reals_mut(self, v: &mut [T]) -> &mut [f32] {
         // SAFETY: as in `reals`.
         unsafe { std::slice::from_raw_parts_mut(v.as_mut_ptr().cast::<f32>(), v.len()) }
     }
