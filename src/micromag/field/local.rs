@@ -442,14 +442,8 @@ mod tests {
     /// with spacers, holes, and parameters varying from cell to cell.
     #[test]
     fn fused_pass_equals_separate_terms() {
-        let mat = Material {
-            ms: 0.8e6,
-            aex: 1.5e-11,
-            ku1: 0.9e6,
-            dind: 1.5e-3,
-            alpha: 0.15,
-            ..Material::default()
-        };
+        // Table I's parameters (its spin Hall angle plays no part in these terms).
+        let mat = Material::bench_table_i();
         let mut stack = Stack::uniform(mat, 3, 2, 1, 2e-4);
         stack.rkky[1] = -1e-4;
         let mut sys =
@@ -471,14 +465,8 @@ mod tests {
     /// the top slab of a 2-cell layer, the spacer) its two edge rows and its interior.
     #[test]
     fn uniform_rows_are_packed_once() {
-        let mat = Material {
-            ms: 0.8e6,
-            aex: 1.5e-11,
-            ku1: 0.9e6,
-            dind: 1.5e-3,
-            alpha: 0.15,
-            ..Material::default()
-        };
+        // Table I's parameters (its spin Hall angle plays no part in these terms).
+        let mat = Material::bench_table_i();
         let stack = Stack::uniform(mat, 3, 2, 1, 2e-4);
         let sys =
             System::multilayer(9, 7, [2e-9, 2.5e-9, 0.8e-9], &Shape::Everything, &stack).unwrap();
