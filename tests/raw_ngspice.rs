@@ -1,6 +1,7 @@
 //! ngspice raw files: ours load in ngspice (`load` + `print`), and ngspice's own raw
 //! output (binary from `-r`, ASCII from `write`) reads back through `read_raw`.
-//! Each test is skipped, with a note on stderr, when `ngspice` is not on PATH.
+//! Each test needs `ngspice` (`common::require_tool`: a failure under CI, a counted skip
+//! elsewhere).
 
 mod common;
 
@@ -9,18 +10,6 @@ use std::process::Command;
 
 use spinspice::wave::raw::{read_raw, write_raw};
 use spinspice::wave::{Signal, Waveforms};
-
-fn have_ngspice() -> bool {
-    let ok = Command::new("ngspice")
-        .arg("--version")
-        .output()
-        .map(|o| String::from_utf8_lossy(&o.stdout).contains("ngspice"))
-        .unwrap_or(false);
-    if !ok {
-        eprintln!("note: ngspice is not on PATH; skipping this test (apt-get install ngspice)");
-    }
-    ok
-}
 
 /// Run `ngspice -b` on a control script in `dir` and return its stdout + stderr.
 fn ngspice(dir: &Path, control: &str) -> String {
@@ -74,7 +63,7 @@ fn sample() -> Waveforms {
 
 #[test]
 fn ngspice_loads_our_raw_files() {
-    if !have_ngspice() {
+    if !common::tools::require_tool("ngspice") {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
@@ -113,7 +102,7 @@ fn ngspice_loads_our_raw_files() {
 
 #[test]
 fn we_read_ngspice_raw_files() {
-    if !have_ngspice() {
+    if !common::tools::require_tool("ngspice") {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
@@ -185,7 +174,7 @@ fn we_read_ngspice_raw_files() {
 /// ngspice with the same length and values.
 #[test]
 fn ngspice_loads_a_spinspice_run() {
-    if !have_ngspice() {
+    if !common::tools::require_tool("ngspice") {
         return;
     }
     let w = common::simulate_reference("rc_pulse");

@@ -6,6 +6,8 @@
 //! operating point, its magnitude), with the time and both values of the worst point.
 #![allow(dead_code)]
 
+pub mod tools;
+
 use std::path::{Path, PathBuf};
 
 use spinspice::wave::{interp, Unit, Waveforms};
