@@ -12,6 +12,8 @@
 //! * [`torque`]: the LLG right-hand side and the spin torques (spin-orbit, Zhang-Li);
 //! * [`stepper`]: Dormand-Prince RK45 (mumax3's error control), fixed RK4 and relaxation;
 //! * [`observe`]: averages, energies, domain-wall position, skyrmion radius, charge Q;
+//! * [`drive`]: the current drives (fixed, waveform, pulse train) of the spin torques;
+//! * [`equation`]: the LLG right-hand side of a system with its terms, torques and drive;
 //! * [`sim`]: the [`Simulation`] that owns all of it;
 //! * [`problem`]: TOML problem files, the stage runner and its outputs ([`cli`] runs them);
 //! * [`refs`]: the literature of the problems and presets.
@@ -48,6 +50,8 @@
 //! ```
 
 pub mod cli;
+pub mod drive;
+pub mod equation;
 pub mod field;
 pub mod material;
 pub mod mesh;
@@ -60,11 +64,13 @@ pub mod stepper;
 pub mod torque;
 pub mod vec3;
 
+pub use drive::CurrentDrive;
+pub use equation::Equation;
 pub use field::FieldTerm;
 pub use material::Material;
 pub use mesh::{Mesh, Shape};
 pub use observe::Observables;
-pub use sim::{Checkpoint, CurrentDrive, Effects, Simulation};
+pub use sim::{Checkpoint, Effects, Simulation};
 pub use stack::{DemagMode, Layer, Stack, System};
 pub use stepper::{Rk45Options, StepperKind};
 pub use torque::Torque;

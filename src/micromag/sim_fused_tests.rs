@@ -1,6 +1,7 @@
 //! The fused field + right-hand side pass against the separate passes it replaces.
 
 use super::*;
+use crate::micromag::torque::llg;
 use crate::micromag::{Layer, Material, Shape, Stack};
 
 /// A 3-layer stack with an empty spacer slab, a hole, RKKY, DMI, SOT and all local terms.

@@ -8,7 +8,7 @@
 //! largest torque `|m x mu0 H|` falls below [`RelaxOptions::torque_tol`]. The time does not
 //! advance and the thermal field is not applied.
 
-use super::super::sim::Equation;
+use super::super::equation::Equation;
 use super::super::vec3::{cross, V3};
 use super::super::MU0;
 use super::normalize_all;

@@ -1,6 +1,6 @@
 //! Classic fixed-step fourth-order Runge-Kutta.
 
-use super::super::sim::Equation;
+use super::super::equation::Equation;
 use super::super::vec3::V3;
 use super::{combine, Buffers};
 

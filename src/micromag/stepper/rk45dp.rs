@@ -1,7 +1,7 @@
 //! Dormand-Prince 5(4) with first-same-as-last (Dormand and Prince, J. Comput. Appl. Math.
 //! 6, 19 (1980); mumax3's `RK45DP`).
 
-use super::super::sim::Equation;
+use super::super::equation::Equation;
 use super::super::vec3::V3;
 use super::{combine_normalized, Buffers};
 use rayon::prelude::*;
