@@ -20,6 +20,7 @@ pub mod micromag;
 pub mod netlist;
 pub mod neuron;
 pub mod progress;
+pub mod simd;
 #[cfg(feature = "snn")]
 pub mod snn;
 pub mod units;

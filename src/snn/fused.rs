@@ -30,6 +30,7 @@
 use super::layer::SpikingLayer;
 use super::surrogate::Surrogate;
 use crate::neuron::{Neuron, Real};
+use crate::simd::SharedMut;
 use burn::tensor::{Tensor, TensorData};
 use burn_autodiff::checkpoint::base::Checkpointer;
 use burn_autodiff::checkpoint::strategy::NoCheckpointing;
@@ -136,15 +137,13 @@ impl Real for Duals {
 const CHUNK: usize = 4096;
 
 /// A raw pointer to a `[rows, m]` buffer shared by tasks that each own a column range.
+/// Every task writes only the columns of its own range (see `row`).
 #[derive(Clone, Copy)]
-struct Cols(*mut f32, usize);
-// SAFETY: every task writes only the columns of its own range (see `row`).
-unsafe impl Send for Cols {}
-unsafe impl Sync for Cols {}
+struct Cols(SharedMut<f32>, usize);
 
 impl Cols {
     fn of(v: &mut [f32], m: usize) -> Self {
-        Cols(v.as_mut_ptr(), m)
+        Cols(SharedMut::new(v), m)
     }
     /// Columns `lo..hi` of row `t`.
     ///
@@ -153,7 +152,7 @@ impl Cols {
     /// (each task asks only for its own column range, once per row at a time).
     #[allow(clippy::mut_from_ref)]
     unsafe fn row(&self, t: usize, lo: usize, hi: usize) -> &mut [f32] {
-        unsafe { std::slice::from_raw_parts_mut(self.0.add(t * self.1 + lo), hi - lo) }
+        unsafe { std::slice::from_raw_parts_mut(self.0.get().add(t * self.1 + lo), hi - lo) }
     }
 }
 

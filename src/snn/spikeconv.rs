@@ -190,12 +190,12 @@ macro_rules! simd_dispatch {
                 unsafe fn v3<$(const $c: usize),*>($($arg: $t),*) {
                     $body::<$($c),*>($($arg),*)
                 }
-                if std::arch::is_x86_feature_detected!("avx512f") {
-                    // SAFETY: the feature was just detected.
+                if $crate::simd::avx512f() {
+                    // SAFETY: the CPU has the feature.
                     return unsafe { v4::<$($c),*>($($arg),*) };
                 }
-                if std::arch::is_x86_feature_detected!("avx2") {
-                    // SAFETY: the feature was just detected.
+                if $crate::simd::avx2() {
+                    // SAFETY: the CPU has the feature.
                     return unsafe { v3::<$($c),*>($($arg),*) };
                 }
             }

@@ -284,8 +284,8 @@ impl LocalRows<'_> {
             }
             #[cfg(target_arch = "x86_64")]
             {
-                if std::arch::is_x86_feature_detected!("avx2") {
-                    // SAFETY: the feature was just detected.
+                if crate::simd::avx2() {
+                    // SAFETY: the CPU has the feature.
                     unsafe { self.write_row_avx2(m, r, &mut hrow[..nx], &mut sc) };
                     return;
                 }

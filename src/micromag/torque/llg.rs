@@ -80,8 +80,8 @@ pub fn rhs_cells(
 ) {
     #[cfg(target_arch = "x86_64")]
     {
-        if std::arch::is_x86_feature_detected!("avx2") {
-            // SAFETY: the feature was just detected.
+        if crate::simd::avx2() {
+            // SAFETY: the CPU has the feature.
             unsafe { rhs_cells_avx2(sys, m, c0, h, out, sot) };
             return;
         }

@@ -27,6 +27,7 @@ use super::{Geometry, Stage};
 use crate::micromag::stack::System;
 use crate::micromag::stepper::combine_span;
 use crate::micromag::vec3::V3;
+use crate::simd::SharedMut;
 use rayon::prelude::*;
 use realfft::num_complex::Complex;
 use rustfft::num_traits::Float;
@@ -108,26 +109,6 @@ impl Real for f64 {
     }
 }
 
-struct SyncPtr<T>(*mut Complex<T>);
-impl<T> Clone for SyncPtr<T> {
-    fn clone(&self) -> Self {
-        *self
-    }
-}
-impl<T> Copy for SyncPtr<T> {}
-// SAFETY: used only to write disjoint rows (pass 1), to read and write disjoint column
-// blocks (pass 2) and to transform disjoint rows in place (pass 3) of `xk` from parallel
-// tasks (see `convolve`).
-unsafe impl<T> Send for SyncPtr<T> {}
-unsafe impl<T> Sync for SyncPtr<T> {}
-
-impl<T> SyncPtr<T> {
-    /// The pointer (a method, so that closures capture the whole `Sync` wrapper).
-    fn get(&self) -> *mut Complex<T> {
-        self.0
-    }
-}
-
 /// Plans, kernel and buffers of the convolution in precision `T`.
 pub(super) struct Conv<T: Real> {
     g: Geometry,
@@ -191,7 +172,7 @@ impl<T: Real> Conv<T> {
         // A row of px reals packed as complexes, and the transforms' scratch.
         let hc = px.div_ceil(2);
         let rsc_len = rfft.scratch_len();
-        let xp = SyncPtr(self.xk.as_mut_ptr());
+        let xp = SharedMut::new(&mut self.xk);
         // Transform row `mrow` (cells from `base`) into row `r` (slab * ny + y) of `xk`.
         let fft_row = |r: usize, mrow: &[V3], base: usize| {
             // SAFETY: rows r of xk are 3 nkx long, in bounds (r < ns ny), and each is
@@ -434,14 +415,12 @@ fn product<T: Real>(k: [&[T]; 6], zs: T, m: Cols<T>, h: ColsMut<T>, set: bool, o
     #[cfg(target_arch = "x86_64")]
     {
         if let Some(k32) = f32_view::<T>() {
-            if std::arch::is_x86_feature_detected!("avx2")
-                && std::arch::is_x86_feature_detected!("fma")
-            {
+            if crate::simd::avx2_fma() {
                 let [hx, hy, hz] = h;
                 let (k, zs) = (k.map(|v| k32.reals(v)), k32.real(zs));
                 let m = m.map(|v| k32.reals(as_reals(v)));
                 let h = [hx, hy, hz].map(|v| k32.reals_mut(as_reals_mut(v)));
-                // SAFETY: the features were just detected.
+                // SAFETY: the CPU has the features.
                 unsafe {
                     match (set, odd) {
                         (true, true) => product_f32::<true, true>(k, zs, m, h),
@@ -453,9 +432,8 @@ fn product<T: Real>(k: [&[T]; 6], zs: T, m: Cols<T>, h: ColsMut<T>, set: bool, o
                 return;
             }
         }
-        if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma")
-        {
-            // SAFETY: the features were just detected.
+        if crate::simd::avx2_fma() {
+            // SAFETY: the CPU has the features.
             unsafe {
                 match (set, odd) {
                     (true, true) => product_avx::<T, true, true>(k, zs, m, h),

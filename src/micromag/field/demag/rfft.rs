@@ -123,7 +123,7 @@ fn split<T: Real>(z: &[Complex<T>], x: &mut [Complex<T>], tw: &[Complex<T>]) {
     if let Some(v) = f32_view::<T>() {
         if avx::available() {
             let (zf, twf) = (v.reals(as_reals(z)), v.reals(as_reals(tw)));
-            // SAFETY: the features were just detected.
+            // SAFETY: the CPU has the features.
             done = unsafe { avx::split(zf, v.reals_mut(as_reals_mut(x)), twf) };
         }
     }
@@ -177,7 +177,7 @@ fn merge<T: Real>(x: &[Complex<T>], z: &mut [Complex<T>], tw: &[Complex<T>]) {
     if let Some(v) = f32_view::<T>() {
         if avx::available() {
             let (xf, twf) = (v.reals(as_reals(x)), v.reals(as_reals(tw)));
-            // SAFETY: the features were just detected.
+            // SAFETY: the CPU has the features.
             done = unsafe { avx::merge(xf, v.reals_mut(as_reals_mut(z)), twf) };
         }
     }
@@ -225,7 +225,7 @@ mod avx {
     use std::arch::x86_64::*;
 
     pub(super) fn available() -> bool {
-        std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma")
+        crate::simd::avx2_fma()
     }
 
     /// Pairs the vector loop may do: those of `k = 1..=back` in whole groups of four.
