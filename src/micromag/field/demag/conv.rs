@@ -1,4 +1,4 @@
-//! The demag convolution proper, generic over the FFT precision ([`Real`]: `f32` by
+//! The demag convolution proper, generic over the FFT precision ([`Precision`]: `f32` by
 //! default, `f64` on request), in three passes that each stream over memory once:
 //!
 //! 1. rows: for every magnetic slab and row `y`, the real-to-complex FFT along x of the three
@@ -22,6 +22,9 @@
 //! Scratch buffers are thread-local and grow only on the first evaluations, so evaluating
 //! the field allocates nothing in steady state.
 
+#[cfg(target_arch = "x86_64")]
+use super::precision::f32_view;
+use super::precision::Precision;
 use super::rfft::{as_reals, as_reals_mut, RealFft};
 use super::{Geometry, Stage};
 use crate::micromag::stack::System;
@@ -30,87 +33,11 @@ use crate::micromag::vec3::V3;
 use crate::simd::SharedMut;
 use rayon::prelude::*;
 use realfft::num_complex::Complex;
-use rustfft::num_traits::Float;
-use rustfft::{Fft, FftNum, FftPlanner};
-use std::cell::RefCell;
+use rustfft::{Fft, FftPlanner};
 use std::sync::Arc;
 
-/// A floating-point type the convolution runs in (`f32` or `f64`).
-pub trait Real: FftNum + Float + Default {
-    /// `v` rounded to this type.
-    fn of(v: f64) -> Self;
-    /// This value as `f64` (exact).
-    fn wide(self) -> f64;
-    /// Run `f` with `nr` reals and `nc` complexes of this thread's scratch space for this
-    /// type. `f` must not call into rayon (it would be re-entered on this thread by a stolen
-    /// task).
-    fn with_scratch<R>(
-        nr: usize,
-        nc: usize,
-        f: impl FnOnce(&mut [Self], &mut [Complex<Self>]) -> R,
-    ) -> R;
-}
-
-type Pool<T> = RefCell<(Vec<T>, Vec<Complex<T>>)>;
-
-thread_local! {
-    /// Per-thread scratch of the f32 convolution: real and complex work space.
-    static SCRATCH32: Pool<f32> = const { RefCell::new((Vec::new(), Vec::new())) };
-    /// Per-thread scratch of the f64 convolution.
-    static SCRATCH64: Pool<f64> = const { RefCell::new((Vec::new(), Vec::new())) };
-}
-
-fn borrow<T: Real, R>(
-    s: &Pool<T>,
-    nr: usize,
-    nc: usize,
-    f: impl FnOnce(&mut [T], &mut [Complex<T>]) -> R,
-) -> R {
-    let mut s = s.borrow_mut();
-    let (r, c) = &mut *s;
-    if r.len() < nr {
-        r.resize(nr, T::zero());
-    }
-    if c.len() < nc {
-        c.resize(nc, Complex::default());
-    }
-    f(&mut r[..nr], &mut c[..nc])
-}
-
-impl Real for f32 {
-    fn of(v: f64) -> Self {
-        v as f32
-    }
-    fn wide(self) -> f64 {
-        f64::from(self)
-    }
-    fn with_scratch<R>(
-        nr: usize,
-        nc: usize,
-        f: impl FnOnce(&mut [Self], &mut [Complex<Self>]) -> R,
-    ) -> R {
-        SCRATCH32.with(|s| borrow(s, nr, nc, f))
-    }
-}
-
-impl Real for f64 {
-    fn of(v: f64) -> Self {
-        v
-    }
-    fn wide(self) -> f64 {
-        self
-    }
-    fn with_scratch<R>(
-        nr: usize,
-        nc: usize,
-        f: impl FnOnce(&mut [Self], &mut [Complex<Self>]) -> R,
-    ) -> R {
-        SCRATCH64.with(|s| borrow(s, nr, nc, f))
-    }
-}
-
 /// Plans, kernel and buffers of the convolution in precision `T`.
-pub(super) struct Conv<T: Real> {
+pub(super) struct Conv<T: Precision> {
     g: Geometry,
     /// k-space kernel, `[(o * 6 + component) * nq + q]`, q = kx * py + ky.
     kern: Vec<T>,
@@ -125,7 +52,7 @@ pub(super) struct Conv<T: Real> {
     block: usize,
 }
 
-impl<T: Real> Conv<T> {
+impl<T: Precision> Conv<T> {
     /// Plans and buffers for geometry `g`, with the kernel `kern` (built in f64) rounded
     /// once to `T`.
     pub(super) fn new(g: Geometry, kern: &[f64]) -> Self {
@@ -411,7 +338,7 @@ type ColsMut<'a, T> = [&'a mut [Complex<T>]; 3];
 /// transforms, stored as their imaginary parts); `zs` is the z sign of the pair (the
 /// xz and yz components are odd in z, hence zero within a slab: `odd` false skips them).
 /// Uses AVX2 and FMA when the CPU has them (the crate is built for baseline x86-64).
-fn product<T: Real>(k: [&[T]; 6], zs: T, m: Cols<T>, h: ColsMut<T>, set: bool, odd: bool) {
+fn product<T: Precision>(k: [&[T]; 6], zs: T, m: Cols<T>, h: ColsMut<T>, set: bool, odd: bool) {
     #[cfg(target_arch = "x86_64")]
     {
         if let Some(k32) = f32_view::<T>() {
@@ -455,7 +382,7 @@ fn product<T: Real>(k: [&[T]; 6], zs: T, m: Cols<T>, h: ColsMut<T>, set: bool, o
 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,fma")]
-unsafe fn product_avx<T: Real, const SET: bool, const ODD: bool>(
+unsafe fn product_avx<T: Precision, const SET: bool, const ODD: bool>(
     k: [&[T]; 6],
     zs: T,
     m: Cols<T>,
@@ -465,7 +392,7 @@ unsafe fn product_avx<T: Real, const SET: bool, const ODD: bool>(
 }
 
 #[inline(always)]
-fn product_body<T: Real, const SET: bool, const ODD: bool>(
+fn product_body<T: Precision, const SET: bool, const ODD: bool>(
     k: [&[T]; 6],
     zs: T,
     m: Cols<T>,
@@ -505,32 +432,6 @@ fn product_body<T: Real, const SET: bool, const ODD: bool>(
             hy[i] = hy[i] + y;
             hz[i] = hz[i] + z;
         }
-    }
-}
-
-/// Proof that `T` is `f32`, to view `T` data as `f32` (the f32 kernels below).
-#[cfg(target_arch = "x86_64")]
-#[derive(Clone, Copy)]
-pub(super) struct F32View<T>(std::marker::PhantomData<T>);
-
-#[cfg(target_arch = "x86_64")]
-pub(super) fn f32_view<T: Real>() -> Option<F32View<T>> {
-    (std::any::TypeId::of::<T>() == std::any::TypeId::of::<f32>())
-        .then_some(F32View(std::marker::PhantomData))
-}
-
-#[cfg(target_arch = "x86_64")]
-impl<T: Real> F32View<T> {
-    fn real(self, v: T) -> f32 {
-        v.wide() as f32
-    }
-    pub(super) fn reals(self, v: &[T]) -> &[f32] {
-        // SAFETY: T is f32 (this value exists only then).
-        unsafe { std::slice::from_raw_parts(v.as_ptr().cast::<f32>(), v.len()) }
-    }
-    pub(super) fn reals_mut(self, v: &mut [T]) -> &mut [f32] {
-        // SAFETY: as in `reals`.
-        unsafe { std::slice::from_raw_parts_mut(v.as_mut_ptr().cast::<f32>(), v.len()) }
     }
 }
 

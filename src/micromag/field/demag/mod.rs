@@ -30,6 +30,7 @@
 
 mod conv;
 pub mod newell;
+mod precision;
 mod rfft;
 
 use super::{FieldTerm, System, V3};

@@ -16,14 +16,14 @@
 //! A length of 1 (a mesh one cell wide, no padding) is the identity.
 
 #[cfg(target_arch = "x86_64")]
-use super::conv::f32_view;
-use super::conv::Real;
+use super::precision::f32_view;
+use super::precision::Precision;
 use realfft::num_complex::Complex;
 use rustfft::{Fft, FftPlanner};
 use std::sync::Arc;
 
 /// Forward and inverse real FFTs of one even length (or of length 1).
-pub(super) struct RealFft<T: Real> {
+pub(super) struct RealFft<T: Precision> {
     /// Half the real length (`n`); 0 for length 1.
     n: usize,
     fwd: Option<Arc<dyn Fft<T>>>,
@@ -32,7 +32,7 @@ pub(super) struct RealFft<T: Real> {
     tw: Vec<Complex<T>>,
 }
 
-impl<T: Real> RealFft<T> {
+impl<T: Precision> RealFft<T> {
     /// Plans for real length `len` (even, or 1).
     pub(super) fn new(len: usize, planner: &mut FftPlanner<T>) -> Self {
         assert!(len == 1 || len % 2 == 0, "real FFT length {len} is odd");
@@ -104,20 +104,20 @@ impl<T: Real> RealFft<T> {
 }
 
 /// The reals stored in complex memory (`2 len` of them).
-pub(super) fn as_reals<T: Real>(c: &[Complex<T>]) -> &[T] {
+pub(super) fn as_reals<T: Precision>(c: &[Complex<T>]) -> &[T] {
     // SAFETY: `Complex<T>` is `repr(C)` with two `T` fields, so a slice of `len` complexes
     // is `2 len` contiguous, aligned `T`s.
     unsafe { std::slice::from_raw_parts(c.as_ptr().cast::<T>(), 2 * c.len()) }
 }
 
 /// The reals stored in complex memory, mutably.
-pub(super) fn as_reals_mut<T: Real>(c: &mut [Complex<T>]) -> &mut [T] {
+pub(super) fn as_reals_mut<T: Precision>(c: &mut [Complex<T>]) -> &mut [T] {
     // SAFETY: as in `as_reals`.
     unsafe { std::slice::from_raw_parts_mut(c.as_mut_ptr().cast::<T>(), 2 * c.len()) }
 }
 
 /// Forward split pass: `z` (n) to `x` (n + 1).
-fn split<T: Real>(z: &[Complex<T>], x: &mut [Complex<T>], tw: &[Complex<T>]) {
+fn split<T: Precision>(z: &[Complex<T>], x: &mut [Complex<T>], tw: &[Complex<T>]) {
     let mut done = 0;
     #[cfg(target_arch = "x86_64")]
     if let Some(v) = f32_view::<T>() {
@@ -132,7 +132,12 @@ fn split<T: Real>(z: &[Complex<T>], x: &mut [Complex<T>], tw: &[Complex<T>]) {
 
 /// The split pass in plain code, for the pairs `(k, n - k)` from `k = skip + 1` on (and
 /// `X[0]`, `X[n]` and, for even `n`, `X[n/2]`).
-fn split_body<T: Real>(z: &[Complex<T>], x: &mut [Complex<T>], tw: &[Complex<T>], skip: usize) {
+fn split_body<T: Precision>(
+    z: &[Complex<T>],
+    x: &mut [Complex<T>],
+    tw: &[Complex<T>],
+    skip: usize,
+) {
     let n = z.len();
     let half = T::of(0.5);
     let z0 = z[0];
@@ -171,7 +176,7 @@ fn split_body<T: Real>(z: &[Complex<T>], x: &mut [Complex<T>], tw: &[Complex<T>]
 }
 
 /// Inverse merge pass: `x` (n + 1) to `z` (n), twice the packed row's spectrum.
-fn merge<T: Real>(x: &[Complex<T>], z: &mut [Complex<T>], tw: &[Complex<T>]) {
+fn merge<T: Precision>(x: &[Complex<T>], z: &mut [Complex<T>], tw: &[Complex<T>]) {
     let mut done = 0;
     #[cfg(target_arch = "x86_64")]
     if let Some(v) = f32_view::<T>() {
@@ -185,7 +190,12 @@ fn merge<T: Real>(x: &[Complex<T>], z: &mut [Complex<T>], tw: &[Complex<T>]) {
 }
 
 /// The merge pass in plain code, from `k = skip + 1` on (as [`split_body`]).
-fn merge_body<T: Real>(x: &[Complex<T>], z: &mut [Complex<T>], tw: &[Complex<T>], skip: usize) {
+fn merge_body<T: Precision>(
+    x: &[Complex<T>],
+    z: &mut [Complex<T>],
+    tw: &[Complex<T>],
+    skip: usize,
+) {
     let n = z.len();
     let two = T::of(2.0);
     let (x0, xn) = (x[0].re, x[n].re);
@@ -328,7 +338,7 @@ mod tests {
 
     /// Forward and inverse against realfft for even and odd half lengths (the vector passes
     /// take the f32 runs from a half length of 9 on), to `tol` of the row's size.
-    fn matches_realfft<T: Real>(tol: f64) {
+    fn matches_realfft<T: Precision>(tol: f64) {
         for len in [1usize, 2, 4, 6, 10, 16, 18, 30, 64, 66, 512] {
             let mut p = FftPlanner::<T>::new();
             let ours = RealFft::new(len, &mut p);
