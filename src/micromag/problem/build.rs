@@ -3,11 +3,9 @@
 use std::sync::Arc;
 
 use super::geometry::inside;
-use super::{Loaded, SotLayers, StepperKind as StepperSpec};
+use super::{Loaded, SotLayers};
 use crate::error::Result;
-use crate::micromag::{
-    DemagMode, Effects, Layer, Material, Shape, Simulation, Stack, StepperKind, System,
-};
+use crate::micromag::{DemagMode, Effects, Layer, Material, Shape, Simulation, Stack, System};
 
 impl Loaded {
     /// The engine material of problem material `name` (SOT and STT parameters included).
@@ -100,10 +98,7 @@ impl Loaded {
         sim.rk45.initial_dt = s.dt;
         sim.relax_options.torque_tol = s.relax_torque;
         sim.relax_options.max_iter = s.relax_max_steps;
-        sim.set_stepper(match s.stepper {
-            StepperSpec::Rk45 => StepperKind::Rk45,
-            StepperSpec::Rk4 => StepperKind::Rk4 { dt: s.dt },
-        })?;
+        sim.set_stepper(s.stepper.kind(s.dt))?;
         let mask: Vec<Option<usize>> = sim
             .system()
             .layer

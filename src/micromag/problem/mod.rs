@@ -40,6 +40,7 @@ use std::sync::Arc;
 use serde::Deserialize;
 
 use crate::error::{Error, Result, Span};
+use crate::micromag::stepper::Method;
 
 mod build;
 pub mod geometry;
@@ -451,7 +452,7 @@ fn yes() -> bool {
 pub struct SolverSpec {
     /// `rk45` (adaptive Dormand-Prince, default) or `rk4` (fixed step `dt`).
     #[serde(default)]
-    pub stepper: StepperKind,
+    pub stepper: Method,
     /// Maximum error per step (mumax3 MaxErr, default 1e-5).
     #[serde(default = "max_err")]
     pub max_err: f64,
@@ -500,7 +501,7 @@ fn relax_max_steps() -> usize {
 impl Default for SolverSpec {
     fn default() -> Self {
         SolverSpec {
-            stepper: StepperKind::Rk45,
+            stepper: Method::Rk45,
             max_err: max_err(),
             headroom: headroom(),
             min_dt: min_dt(),
@@ -510,15 +511,6 @@ impl Default for SolverSpec {
             relax_max_steps: relax_max_steps(),
         }
     }
-}
-
-/// Steppers.
-#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, Default)]
-#[serde(rename_all = "lowercase")]
-pub enum StepperKind {
-    #[default]
-    Rk45,
-    Rk4,
 }
 
 /// `[output]`.

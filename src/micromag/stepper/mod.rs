@@ -53,6 +53,28 @@ pub enum StepperKind {
     },
 }
 
+/// The integrator's name as a problem file spells it (`stepper = "rk45"` or `"rk4"`); with
+/// the step of the fixed-step method it gives the [`StepperKind`].
+#[derive(Debug, Clone, Copy, serde::Deserialize, PartialEq, Eq, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Method {
+    /// [`StepperKind::Rk45`] (the default).
+    #[default]
+    Rk45,
+    /// [`StepperKind::Rk4`].
+    Rk4,
+}
+
+impl Method {
+    /// The stepper of this method, `dt` (s) being the step of the fixed-step one.
+    pub fn kind(self, dt: f64) -> StepperKind {
+        match self {
+            Method::Rk45 => StepperKind::Rk45,
+            Method::Rk4 => StepperKind::Rk4 { dt },
+        }
+    }
+}
+
 /// Counters of a simulation's integration.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct StepStats {
