@@ -9,7 +9,8 @@ use super::field::{
 use super::observe;
 use super::stack::System;
 use super::stepper::{
-    self, rk4, rk45dp, Buffers, RelaxOptions, RelaxReport, Rk45Options, StepStats, StepperKind,
+    Buffers, Integration, Relax, RelaxOptions, RelaxReport, Rk4, Rk45, Rk45Options, StepStats,
+    Stepper, StepperKind,
 };
 use super::torque::{SpinOrbit, Torque, ZhangLi};
 use super::vec3::{normalize, V3};
@@ -335,97 +336,26 @@ impl Simulation {
         on_pool(|| self.step_at_most_here(max_dt))
     }
 
-    /// [`Self::step_at_most`] on the calling thread.
-    fn step_at_most_here(&mut self, max_dt: f64) -> Result<f64> {
-        match self.kind {
-            StepperKind::Rk4 { dt } => {
-                let h = dt.min(max_dt);
-                if let Some(th) = &mut self.eq.thermal {
-                    th.begin_step(&self.eq.sys, self.t, h);
-                }
-                rk4::step(&mut self.eq, &self.m, self.t, h, &mut self.buf);
-                let (drift, bad) = stepper::normalize_all(&mut self.buf.cand, &self.eq.sys.ms);
-                if let Some(c) = bad {
-                    return Err(self.divergence(c, h, "the magnetisation became non-finite"));
-                }
-                if drift > 0.05 {
-                    let c = 0;
-                    return Err(self.divergence(
-                        c,
-                        h,
-                        &format!("|m| drifted by {drift:.3} in one RK4 step (step too large)"),
-                    ));
-                }
-                std::mem::swap(&mut self.m, &mut self.buf.cand);
-                self.t += h;
-                self.stats.accepted += 1;
-                Ok(h)
-            }
-            StepperKind::Rk45 => self.step_rk45(max_dt),
+    /// The integration state, borrowed for a [`Stepper`].
+    fn integration(&mut self) -> Integration<'_> {
+        Integration {
+            eq: &mut self.eq,
+            m: &mut self.m,
+            t: &mut self.t,
+            dt: &mut self.dt,
+            fsal: &mut self.fsal,
+            stats: &mut self.stats,
+            buf: &mut self.buf,
         }
     }
 
-    fn divergence(&self, cell: usize, dt: f64, what: &str) -> Error {
-        let (i, j, k) = self.eq.sys.mesh.ijk(cell);
-        Error::Divergence(format!(
-            "micromagnetic run diverged at t = {:.6e} s (dt = {:.3e} s), cell ({i}, {j}, {k}): {what}; \
-             try a smaller MaxErr/MaxDt or RK4 step, or check the parameters",
-            self.t, dt
-        ))
-    }
-
-    fn step_rk45(&mut self, max_dt: f64) -> Result<f64> {
-        let o = self.rk45;
-        loop {
-            let base = self.dt.min(o.max_dt);
-            let h = base.min(max_dt);
-            let truncated = h < base;
-            if h < o.min_dt && !truncated {
-                return Err(self.divergence(0, h, "the step fell below MinDt"));
-            }
-            if let Some(th) = &mut self.eq.thermal {
-                th.begin_step(&self.eq.sys, self.t, h);
-            }
-            let tr = rk45dp::try_step(&mut self.eq, &self.m, self.t, h, self.fsal, &mut self.buf);
-            let (err, cell) = (tr.err, tr.cell);
-            self.fsal = true; // k[0] holds f(m, t) now
-            let corr = if err > 0.0 {
-                (o.headroom * (o.max_err / err).powf(0.2)).clamp(0.1, 2.0)
-            } else {
-                2.0
-            };
-            if err <= o.max_err {
-                if tr.drift > 0.01 {
-                    return Err(self.divergence(
-                        cell,
-                        h,
-                        &format!("|m| drifted by {:.3} in one step", tr.drift),
-                    ));
-                }
-                std::mem::swap(&mut self.m, &mut self.buf.cand);
-                // FSAL: k7 (at the new state) becomes k1.
-                self.buf.k.swap(0, 6);
-                self.t += h;
-                let next = (h * corr).min(o.max_dt);
-                self.dt = if truncated { self.dt.max(next) } else { next };
-                self.stats.accepted += 1;
-                return Ok(h);
-            }
-            self.stats.rejected += 1;
-            self.dt = h * corr;
-            if tr.bad.is_some() && !self.dt.is_finite() {
-                return Err(self.divergence(cell, h, "the magnetisation became non-finite"));
-            }
-            if self.dt < o.min_dt {
-                return Err(self.divergence(
-                    cell,
-                    self.dt,
-                    &format!(
-                        "step rejected down to below MinDt (error {err:.3e} > MaxErr {:.1e})",
-                        o.max_err
-                    ),
-                ));
-            }
+    /// [`Self::step_at_most`] on the calling thread.
+    fn step_at_most_here(&mut self, max_dt: f64) -> Result<f64> {
+        let (kind, rk45) = (self.kind, self.rk45);
+        let mut x = self.integration();
+        match kind {
+            StepperKind::Rk4 { dt } => Rk4 { dt }.step(&mut x, max_dt),
+            StepperKind::Rk45 => Rk45(rk45).step(&mut x, max_dt),
         }
     }
 
@@ -478,15 +408,11 @@ impl Simulation {
         self.advance(duration)
     }
 
-    /// Relax to an energy minimum (see [`stepper::relax`]).
+    /// Relax to an energy minimum (see [`Relax`]).
     pub fn relax(&mut self) -> Result<RelaxReport> {
-        let opts = self.relax_options;
-        let Buffers { k, .. } = &mut self.buf;
-        let [a, b, c, ..] = k;
-        let (eq, m, t) = (&mut self.eq, &mut self.m, self.t);
-        let r = on_pool(|| stepper::relax::relax(eq, m, t, &opts, a, b, c));
-        self.fsal = false;
-        r
+        let relax = Relax(self.relax_options);
+        let mut x = self.integration();
+        on_pool(|| relax.step(&mut x, f64::INFINITY))
     }
 
     // ---- checkpoints ----

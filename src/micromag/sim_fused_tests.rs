@@ -1,6 +1,7 @@
 //! The fused field + right-hand side pass against the separate passes it replaces.
 
 use super::*;
+use crate::micromag::stepper;
 use crate::micromag::torque::llg;
 use crate::micromag::{Layer, Material, Shape, Stack};
 

@@ -8,9 +8,13 @@ pub mod relax;
 pub mod rk4;
 pub mod rk45dp;
 
-pub use relax::{RelaxOptions, RelaxReport};
+pub use relax::{Relax, RelaxOptions, RelaxReport};
+pub use rk4::Rk4;
+pub use rk45dp::Rk45;
 
+use super::equation::Equation;
 use super::vec3::V3;
+use crate::{Error, Result};
 use rayon::prelude::*;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
@@ -73,6 +77,47 @@ impl Method {
             Method::Rk4 => StepperKind::Rk4 { dt },
         }
     }
+}
+
+/// What a [`Stepper`] advances: the equation and the integration state of a simulation
+/// (borrowed from it for one call).
+pub struct Integration<'a> {
+    /// The equation of motion.
+    pub eq: &'a mut Equation,
+    /// The magnetisation.
+    pub m: &'a mut Vec<V3>,
+    /// The time (s).
+    pub t: &'a mut f64,
+    /// The next step size of the adaptive stepper (s).
+    pub dt: &'a mut f64,
+    /// Whether `buf.k[0]` holds `f(m, t)` (first-same-as-last).
+    pub fsal: &'a mut bool,
+    /// Step counters.
+    pub stats: &'a mut StepStats,
+    /// Stage buffers.
+    pub buf: &'a mut Buffers,
+}
+
+impl Integration<'_> {
+    /// The error of a diverged run at `cell` with step `dt` (s).
+    pub(crate) fn divergence(&self, cell: usize, dt: f64, what: &str) -> Error {
+        let (i, j, k) = self.eq.sys.mesh.ijk(cell);
+        Error::Divergence(format!(
+            "micromagnetic run diverged at t = {:.6e} s (dt = {:.3e} s), cell ({i}, {j}, {k}): {what}; \
+             try a smaller MaxErr/MaxDt or RK4 step, or check the parameters",
+            *self.t, dt
+        ))
+    }
+}
+
+/// An integrator: advances an [`Integration`] and reports what it did. The time steppers
+/// ([`Rk4`], [`Rk45`]) take one step of at most `max_dt` and report its length (s);
+/// [`Relax`] minimises the energy at fixed time (ignoring `max_dt`) and reports how.
+pub trait Stepper {
+    /// What one call reports.
+    type Report;
+    /// Advance `x` (one step of at most `max_dt` seconds for the time steppers).
+    fn step(&self, x: &mut Integration<'_>, max_dt: f64) -> Result<Self::Report>;
 }
 
 /// Counters of a simulation's integration.

@@ -11,7 +11,7 @@
 use super::super::equation::Equation;
 use super::super::vec3::{cross, V3};
 use super::super::MU0;
-use super::normalize_all;
+use super::{normalize_all, Integration, Stepper};
 use crate::{Error, Result};
 use rayon::prelude::*;
 
@@ -145,4 +145,20 @@ pub fn relax(
          raise max_iter or torque_tol, or start closer to equilibrium",
         opts.max_iter, torque, opts.torque_tol
     )))
+}
+
+/// Relaxation as a [`Stepper`]: [`relax`] with these options from the present state (the
+/// time does not move; `max_dt` is ignored).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Relax(pub RelaxOptions);
+
+impl Stepper for Relax {
+    type Report = RelaxReport;
+
+    fn step(&self, x: &mut Integration<'_>, _max_dt: f64) -> Result<RelaxReport> {
+        let [a, b, c, ..] = &mut x.buf.k;
+        let r = relax(x.eq, x.m, *x.t, &self.0, a, b, c);
+        *x.fsal = false;
+        r
+    }
 }

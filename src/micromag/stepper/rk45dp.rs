@@ -2,8 +2,10 @@
 //! 6, 19 (1980); mumax3's `RK45DP`).
 
 use super::super::equation::Equation;
+use super::super::field::FieldTerm;
 use super::super::vec3::V3;
-use super::{combine_normalized, Buffers};
+use super::{combine_normalized, Buffers, Integration, Rk45Options, Stepper};
+use crate::Result;
 use rayon::prelude::*;
 
 const C: [f64; 7] = [0.0, 0.2, 0.3, 0.8, 8.0 / 9.0, 1.0, 1.0];
@@ -156,5 +158,68 @@ fn cell_error(k: &[Vec<V3>], k7: &V3, c: usize, dt: f64) -> f64 {
         f64::INFINITY
     } else {
         n
+    }
+}
+
+/// Dormand-Prince 5(4) with mumax3's step-size control ([`Rk45Options`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Rk45(pub Rk45Options);
+
+impl Stepper for Rk45 {
+    type Report = f64;
+
+    fn step(&self, x: &mut Integration<'_>, max_dt: f64) -> Result<f64> {
+        let o = self.0;
+        loop {
+            let base = x.dt.min(o.max_dt);
+            let h = base.min(max_dt);
+            let truncated = h < base;
+            if h < o.min_dt && !truncated {
+                return Err(x.divergence(0, h, "the step fell below MinDt"));
+            }
+            if let Some(th) = &mut x.eq.thermal {
+                th.begin_step(&x.eq.sys, *x.t, h);
+            }
+            let tr = try_step(x.eq, x.m, *x.t, h, *x.fsal, x.buf);
+            let (err, cell) = (tr.err, tr.cell);
+            *x.fsal = true; // k[0] holds f(m, t) now
+            let corr = if err > 0.0 {
+                (o.headroom * (o.max_err / err).powf(0.2)).clamp(0.1, 2.0)
+            } else {
+                2.0
+            };
+            if err <= o.max_err {
+                if tr.drift > 0.01 {
+                    return Err(x.divergence(
+                        cell,
+                        h,
+                        &format!("|m| drifted by {:.3} in one step", tr.drift),
+                    ));
+                }
+                std::mem::swap(x.m, &mut x.buf.cand);
+                // FSAL: k7 (at the new state) becomes k1.
+                x.buf.k.swap(0, 6);
+                *x.t += h;
+                let next = (h * corr).min(o.max_dt);
+                *x.dt = if truncated { x.dt.max(next) } else { next };
+                x.stats.accepted += 1;
+                return Ok(h);
+            }
+            x.stats.rejected += 1;
+            *x.dt = h * corr;
+            if tr.bad.is_some() && !x.dt.is_finite() {
+                return Err(x.divergence(cell, h, "the magnetisation became non-finite"));
+            }
+            if *x.dt < o.min_dt {
+                return Err(x.divergence(
+                    cell,
+                    *x.dt,
+                    &format!(
+                        "step rejected down to below MinDt (error {err:.3e} > MaxErr {:.1e})",
+                        o.max_err
+                    ),
+                ));
+            }
+        }
     }
 }
