@@ -51,6 +51,21 @@ impl Default for Effects {
     }
 }
 
+/// A built-in field term's constructor: the term for the system and effects, `None` when it
+/// is switched off or all its parameters are zero.
+type BuildTerm = fn(&System, &Effects) -> Result<Option<Box<dyn FieldTerm>>>;
+
+/// The built-in field terms, in evaluation order. Adding a term: its file under `field/`
+/// (the [`FieldTerm`] with a `build` and, if the fused pass covers it, its
+/// [`FieldTerm::fused_local`] part) and one line here.
+const TERMS: &[BuildTerm] = &[
+    |s, e| Ok(Exchange::build(s, e.exchange)),
+    |s, e| Ok(Anisotropy::build(s, e.anisotropy)),
+    |s, e| Ok(InterfacialDmi::build(s, e.dmi)),
+    |s, e| Demag::build(s, e.demag),
+    |s, e| Ok(Interlayer::build(s, e.interlayer)),
+];
+
 /// A saved state: magnetisation, time and step size.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Checkpoint {
@@ -86,29 +101,15 @@ impl Simulation {
         let mut terms: Vec<Box<dyn FieldTerm>> = Vec::new();
         let mut fused = Vec::new();
         let mut lt = LocalTerms::default();
-        if effects.exchange && sys.aex.iter().any(|a| *a != 0.0) {
-            terms.push(Box::new(Exchange));
-            fused.push(true);
-            lt.exchange = true;
-        }
-        if effects.anisotropy && sys.ku1.iter().any(|a| *a != 0.0) {
-            terms.push(Box::new(Anisotropy));
-            fused.push(true);
-            lt.anisotropy = true;
-        }
-        if effects.dmi && sys.dind.iter().any(|a| *a != 0.0) {
-            terms.push(Box::new(InterfacialDmi));
-            fused.push(true);
-            lt.dmi = true;
-        }
-        if effects.demag != DemagMode::Off {
-            terms.push(Box::new(Demag::new(&sys, effects.demag)?));
-            fused.push(false);
-        }
-        if effects.interlayer && sys.rkky.iter().any(|a| *a != 0.0) {
-            terms.push(Box::new(Interlayer));
-            fused.push(true);
-            lt.interlayer = true;
+        for build in TERMS {
+            if let Some(term) = build(&sys, &effects)? {
+                let part = term.fused_local();
+                if let Some(p) = part {
+                    lt.include(p);
+                }
+                fused.push(part.is_some());
+                terms.push(term);
+            }
         }
         let local = LocalFields::new(&sys, lt);
         let mut torques: Vec<Box<dyn Torque>> = Vec::new();

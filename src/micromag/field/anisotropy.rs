@@ -1,7 +1,7 @@
 //! First-order uniaxial anisotropy: `H = 2 Ku1 / (mu0 Ms) (m . u) u`, energy density
 //! `-Ku1 (m . u)^2` (mumax3's convention: zero of energy perpendicular to the axis).
 
-use super::{FieldTerm, System, PAR_MIN, V3};
+use super::{FieldTerm, LocalPart, System, PAR_MIN, V3};
 use crate::micromag::vec3::dot;
 use crate::micromag::MU0;
 use rayon::prelude::*;
@@ -10,7 +10,18 @@ use rayon::prelude::*;
 #[derive(Debug, Default, Clone)]
 pub struct Anisotropy;
 
+impl Anisotropy {
+    /// The term for `sys` when `on` and some cell has a Ku1, else `None`.
+    pub fn build(sys: &System, on: bool) -> Option<Box<dyn FieldTerm>> {
+        (on && sys.ku1.iter().any(|a| *a != 0.0))
+            .then(|| Box::new(Anisotropy) as Box<dyn FieldTerm>)
+    }
+}
+
 impl FieldTerm for Anisotropy {
+    fn fused_local(&self) -> Option<LocalPart> {
+        Some(LocalPart::Anisotropy)
+    }
     fn name(&self) -> &'static str {
         "anisotropy"
     }

@@ -14,7 +14,7 @@
 //! converges. (mumax3 imposes the same condition with ghost cells instead, which is not
 //! variational; both converge to the same continuum solution.)
 
-use super::{FieldTerm, System, V3};
+use super::{FieldTerm, LocalPart, System, V3};
 use crate::micromag::MU0;
 use rayon::prelude::*;
 
@@ -22,7 +22,18 @@ use rayon::prelude::*;
 #[derive(Debug, Default, Clone)]
 pub struct InterfacialDmi;
 
+impl InterfacialDmi {
+    /// The term for `sys` when `on` and some cell has a DMI constant, else `None`.
+    pub fn build(sys: &System, on: bool) -> Option<Box<dyn FieldTerm>> {
+        (on && sys.dind.iter().any(|a| *a != 0.0))
+            .then(|| Box::new(InterfacialDmi) as Box<dyn FieldTerm>)
+    }
+}
+
 impl FieldTerm for InterfacialDmi {
+    fn fused_local(&self) -> Option<LocalPart> {
+        Some(LocalPart::Dmi)
+    }
     fn name(&self) -> &'static str {
         "dmi"
     }

@@ -5,7 +5,7 @@
 //! inter-region rule). A missing neighbour contributes nothing, which is the discrete
 //! `dm/dn = 0` boundary condition (the DMI term adds its own boundary correction).
 
-use super::{FieldTerm, System, V3};
+use super::{FieldTerm, LocalPart, System, V3};
 use crate::micromag::MU0;
 use rayon::prelude::*;
 
@@ -13,7 +13,17 @@ use rayon::prelude::*;
 #[derive(Debug, Default, Clone)]
 pub struct Exchange;
 
+impl Exchange {
+    /// The term for `sys` when `on` and some cell has a stiffness, else `None`.
+    pub fn build(sys: &System, on: bool) -> Option<Box<dyn FieldTerm>> {
+        (on && sys.aex.iter().any(|a| *a != 0.0)).then(|| Box::new(Exchange) as Box<dyn FieldTerm>)
+    }
+}
+
 impl FieldTerm for Exchange {
+    fn fused_local(&self) -> Option<LocalPart> {
+        Some(LocalPart::Exchange)
+    }
     fn name(&self) -> &'static str {
         "exchange"
     }

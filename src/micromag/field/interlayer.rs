@@ -5,14 +5,25 @@
 //! the pair `H = J / (mu0 Ms dz) m_other` (mumax3's `ext_InterExchange`, OOMMF's
 //! `Oxs_TwoSurfaceExchange`).
 
-use super::{FieldTerm, System, V3};
+use super::{FieldTerm, LocalPart, System, V3};
 use crate::micromag::MU0;
 
 /// The interlayer exchange term (couplings from [`System::rkky`]).
 #[derive(Debug, Default, Clone)]
 pub struct Interlayer;
 
+impl Interlayer {
+    /// The term for `sys` when `on` and some layer pair has an RKKY coupling, else `None`.
+    pub fn build(sys: &System, on: bool) -> Option<Box<dyn FieldTerm>> {
+        (on && sys.rkky.iter().any(|a| *a != 0.0))
+            .then(|| Box::new(Interlayer) as Box<dyn FieldTerm>)
+    }
+}
+
 impl FieldTerm for Interlayer {
+    fn fused_local(&self) -> Option<LocalPart> {
+        Some(LocalPart::Interlayer)
+    }
     fn name(&self) -> &'static str {
         "interlayer"
     }

@@ -29,6 +29,32 @@ pub struct LocalTerms {
     pub interlayer: bool,
 }
 
+/// One term of the fused pass, as a [`super::FieldTerm`] declares it
+/// ([`super::FieldTerm::fused_local`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LocalPart {
+    /// Exchange.
+    Exchange,
+    /// Uniaxial anisotropy.
+    Anisotropy,
+    /// Interfacial DMI.
+    Dmi,
+    /// Interlayer (RKKY) exchange.
+    Interlayer,
+}
+
+impl LocalTerms {
+    /// Include `part`.
+    pub fn include(&mut self, part: LocalPart) {
+        match part {
+            LocalPart::Exchange => self.exchange = true,
+            LocalPart::Anisotropy => self.anisotropy = true,
+            LocalPart::Dmi => self.dmi = true,
+            LocalPart::Interlayer => self.interlayer = true,
+        }
+    }
+}
+
 /// Per-cell coefficients of the fused local terms, one array per coefficient (so that a
 /// row is processed with SIMD), zero where a link does not exist.
 #[derive(Debug, Clone, Default)]

@@ -1,7 +1,9 @@
 //! Effective-field terms (mumax3's engine: one effect per file, each with its energy).
 //!
-//! Every term adds its field `H` (A/m) to a buffer; the effective field is their sum
-//! ([`effective_field`]). Energies are in joules, summed over magnetic cells.
+//! Every term adds its field `H` (A/m) to a buffer; the effective field is their sum (see
+//! [`crate::micromag::Equation`], which fuses the local terms that declare a
+//! [`FieldTerm::fused_local`] part into one pass). Energies are in joules, summed over
+//! magnetic cells.
 
 use super::stack::System;
 use super::vec3::{dot, V3};
@@ -21,7 +23,7 @@ pub use demag::{Demag, DemagMode};
 pub use dmi::InterfacialDmi;
 pub use exchange::Exchange;
 pub use interlayer::Interlayer;
-pub use local::{LocalFields, LocalRows, LocalTerms};
+pub use local::{LocalFields, LocalPart, LocalRows, LocalTerms};
 pub use thermal::Thermal;
 pub use zeeman::Zeeman;
 
@@ -56,6 +58,12 @@ pub trait FieldTerm: Send {
     /// Called once before each time step of length `dt` starting at `t` (the thermal field
     /// draws its noise here). Default: nothing.
     fn begin_step(&mut self, _sys: &System, _t: f64, _dt: f64) {}
+    /// The part of the fused local pass ([`LocalFields`]) that computes this term's field,
+    /// if any: the simulation then skips [`Self::add_field`] in the evaluation (the term
+    /// still gives its energy). Default: none (the term adds its own field).
+    fn fused_local(&self) -> Option<LocalPart> {
+        None
+    }
     /// This term as a [`Demag`], if it is one (the simulation then fuses the local terms
     /// and the LLG right-hand side into the convolution's last pass).
     fn as_demag_mut(&mut self) -> Option<&mut Demag> {
@@ -73,21 +81,4 @@ pub fn field_dot(sys: &System, m: &[V3], h: &[V3]) -> f64 {
         }
     }
     s * v
-}
-
-/// Set `h` to the sum of all terms' fields.
-pub fn effective_field(
-    terms: &mut [Box<dyn FieldTerm>],
-    sys: &System,
-    m: &[V3],
-    t: f64,
-    h: &mut [V3],
-) {
-    use rayon::prelude::*;
-    h.par_iter_mut()
-        .with_min_len(PAR_MIN)
-        .for_each(|v| *v = [0.0; 3]);
-    for term in terms.iter_mut() {
-        term.add_field(sys, m, t, h);
-    }
 }

@@ -327,6 +327,16 @@ fn transform_plane(
     Ok(())
 }
 
+impl Demag {
+    /// The term for `sys` in `mode`, `None` when it is off.
+    pub fn build(sys: &System, mode: DemagMode) -> Result<Option<Box<dyn FieldTerm>>> {
+        if mode == DemagMode::Off {
+            return Ok(None);
+        }
+        Ok(Some(Box::new(Demag::new(sys, mode)?)))
+    }
+}
+
 impl FieldTerm for Demag {
     fn name(&self) -> &'static str {
         "demag"
