@@ -4,7 +4,7 @@
 //! centre is the origin, as in mumax3. A cell is magnetic when its centre lies inside the
 //! in-plane shape (minus any notch) and its z index belongs to a magnetic layer.
 
-use super::{GeometrySpec, Loaded, NotchSide, Shape};
+use super::{GeometrySpec, Loaded, NotchSide, ShapeKind};
 use crate::error::Result;
 
 /// In-plane centre coordinates (x, y) of cell (ix, iy) relative to the mesh centre (m).
@@ -18,12 +18,12 @@ pub fn cell_xy(n: [usize; 3], cell: [f64; 3], ix: usize, iy: usize) -> (f64, f64
 /// True when the in-plane point (x, y) (from the mesh centre) is inside the shape.
 pub fn inside(g: &GeometrySpec, lx: f64, ly: f64, x: f64, y: f64) -> bool {
     let half_width = match g.shape {
-        Shape::Rectangle => 0.5 * ly,
-        Shape::Disk => {
+        ShapeKind::Rectangle => 0.5 * ly,
+        ShapeKind::Disk => {
             let d = g.diameter.unwrap_or(lx.min(ly));
             return x * x + y * y <= 0.25 * d * d && !in_notch(g, ly, x, y);
         }
-        Shape::Taper => {
+        ShapeKind::Taper => {
             let (wl, wr) = (g.width_left.unwrap_or(ly), g.width_right.unwrap_or(ly));
             let s = (x + 0.5 * lx) / lx;
             0.5 * (wl + (wr - wl) * s)

@@ -103,7 +103,7 @@ pub struct MeshSpec {
 pub struct GeometrySpec {
     /// `rectangle` (default, the whole box), `disk`, `taper`.
     #[serde(default)]
-    pub shape: Shape,
+    pub shape: ShapeKind,
     /// Disk diameter (m); default: the smaller in-plane box size.
     pub diameter: Option<f64>,
     /// Taper: track width at the left end (x = -Lx/2) (m).
@@ -118,7 +118,7 @@ pub struct GeometrySpec {
 /// Shapes of the magnetic region.
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, Default)]
 #[serde(rename_all = "lowercase")]
-pub enum Shape {
+pub enum ShapeKind {
     #[default]
     Rectangle,
     Disk,

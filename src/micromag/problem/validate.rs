@@ -174,7 +174,7 @@ impl Loaded {
         let g = &self.problem.geometry;
         let ly = self.problem.mesh.n[1] as f64 * self.problem.mesh.cell[1];
         match g.shape {
-            Shape::Disk => {
+            ShapeKind::Disk => {
                 if let Some(d) = g.diameter {
                     if !(d.is_finite() && d > 0.0) {
                         return Err(self.error(
@@ -185,7 +185,7 @@ impl Loaded {
                     }
                 }
             }
-            Shape::Taper => {
+            ShapeKind::Taper => {
                 for k in ["width_left", "width_right"] {
                     let v = if k == "width_left" {
                         g.width_left
@@ -213,7 +213,7 @@ impl Loaded {
                     }
                 }
             }
-            Shape::Rectangle => {}
+            ShapeKind::Rectangle => {}
         }
         for n in &g.notch {
             if !(n.width > 0.0 && n.depth > 0.0 && n.x.is_finite()) {

@@ -105,8 +105,8 @@ pub enum Stage<'a> {
     },
 }
 
-/// The convolution engine of a full mode.
-enum Engine {
+/// The FFT convolution of a full mode, in its precision.
+enum Convolution {
     None,
     F32(Conv<f32>),
     F64(Conv<f64>),
@@ -125,7 +125,7 @@ pub struct Demag {
     px: usize,
     py: usize,
     n_slabs: usize,
-    engine: Engine,
+    convolution: Convolution,
 }
 
 impl std::fmt::Debug for Demag {
@@ -196,23 +196,23 @@ impl Demag {
             slabs,
             pairs,
         };
-        let engine = match mode {
+        let convolution = match mode {
             DemagMode::Full => {
                 let kern = build_kernel(&g, sys.mesh.cell, &used, n_off)?;
-                Engine::F32(Conv::new(g, &kern))
+                Convolution::F32(Conv::new(g, &kern))
             }
             DemagMode::FullF64 => {
                 let kern = build_kernel(&g, sys.mesh.cell, &used, n_off)?;
-                Engine::F64(Conv::new(g, &kern))
+                Convolution::F64(Conv::new(g, &kern))
             }
-            DemagMode::Off | DemagMode::ThinFilm => Engine::None,
+            DemagMode::Off | DemagMode::ThinFilm => Convolution::None,
         };
         Ok(Demag {
             mode,
             px,
             py,
             n_slabs,
-            engine,
+            convolution,
         })
     }
 
@@ -375,7 +375,7 @@ impl FieldTerm for Demag {
 impl Demag {
     /// Whether this is the FFT convolution (in either precision).
     pub fn is_full(&self) -> bool {
-        !matches!(self.engine, Engine::None)
+        !matches!(self.convolution, Convolution::None)
     }
 
     /// The FFT convolution fused with per-row work (one pass over memory and one parallel
@@ -397,10 +397,10 @@ impl Demag {
         P: Fn(usize, &[V3], &mut [V3]) + Sync,
         Q: Fn(usize, &[V3], &[V3], &mut [V3]) + Sync,
     {
-        match &mut self.engine {
-            Engine::F32(c) => c.convolve(sys, m, h, out, pre, post),
-            Engine::F64(c) => c.convolve(sys, m, h, out, pre, post),
-            Engine::None => {
+        match &mut self.convolution {
+            Convolution::F32(c) => c.convolve(sys, m, h, out, pre, post),
+            Convolution::F64(c) => c.convolve(sys, m, h, out, pre, post),
+            Convolution::None => {
                 let m: &[V3] = match m {
                     Stage::Ready(m) => m,
                     Stage::Combine {
