@@ -8,9 +8,11 @@
 //!   angle, Zhang-Li polarisation and non-adiabaticity);
 //! * [`stack`]: multilayers (ferromagnetic layers separated by non-magnetic spacer slabs,
 //!   RKKY coupling between adjacent layers) and the resulting [`System`];
-//! * [`field`]: the effective-field terms ([`field::FieldTerm`]), each with its energy;
+//! * [`field`]: the effective-field terms ([`field::FieldTerm`]), each with its energy and, for
+//!   the local ones, the part of the fused pass it declares;
 //! * [`torque`]: the LLG right-hand side and the spin torques (spin-orbit, Zhang-Li);
-//! * [`stepper`]: Dormand-Prince RK45 (mumax3's error control), fixed RK4 and relaxation;
+//! * [`stepper`]: the [`stepper::Stepper`] trait and its integrators: Dormand-Prince RK45
+//!   (mumax3's error control), fixed RK4 and relaxation;
 //! * [`observe`]: averages, energies, domain-wall position, skyrmion radius, charge Q;
 //! * [`drive`]: the current drives (fixed, waveform, pulse train) of the spin torques;
 //! * [`equation`]: the LLG right-hand side of a system with its terms, torques and drive;
