@@ -47,7 +47,6 @@
 //! assert!((m[0] * m[0] + m[1] * m[1] + m[2] * m[2]).sqrt() <= 1.0 + 1e-9);
 //! ```
 
-pub mod cli;
 pub mod field;
 pub mod material;
 pub mod mesh;
