@@ -10,7 +10,7 @@ use std::time::Instant;
 #[allow(dead_code)]
 mod cputime;
 
-use spinspice::circuit::cli::spike_lines;
+use spinspice::circuit::run::spike_lines;
 use spinspice::circuit::Circuit;
 use spinspice::progress::Silent;
 

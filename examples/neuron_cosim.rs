@@ -5,7 +5,7 @@
 
 use std::path::PathBuf;
 
-use spinspice::circuit::cli::{spike_lines, summary};
+use spinspice::circuit::run::{spike_lines, summary};
 use spinspice::circuit::Circuit;
 use spinspice::progress::Silent;
 

@@ -11,7 +11,6 @@
 //! Units are SI everywhere inside; SPICE suffixes only at the edges.
 
 pub mod circuit;
-pub mod cli;
 pub mod crossbar;
 pub mod devices;
 pub mod elab;

@@ -1,144 +1,104 @@
-//! Progress reporting for long runs (transients, micromagnetics, training).
+//! Progress of long runs (transients, micromagnetics, training): the one sink every
+//! library run reports to.
 //!
-//! Library code reports through the [`Progress`] trait and never prints; the CLI hands in a
-//! [`Reporter`], which draws an `indicatif` bar on a terminal (simulated time, step,
-//! rejections, ETA) and writes plain periodic lines otherwise. The first line appears at
-//! once.
+//! Library code never prints: it sends [`Event`]s to a [`Progress`]. The command line
+//! renders them on stderr (an `indicatif` bar on a terminal, periodic lines otherwise),
+//! the Python layer with its own bar, tests with [`Silent`] or a closure (`&mut |_| {}`:
+//! any `FnMut(Event)` is a sink).
 
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use std::io::IsTerminal;
-use std::time::{Duration, Instant};
-
-/// Receives progress of a long run.
-pub trait Progress {
+/// What a long run reports.
+#[derive(Debug, Clone)]
+pub enum Event {
     /// A run of `what` towards `total` (in `unit`, e.g. seconds of simulated time) starts.
-    fn begin(&mut self, _what: &str, _total: f64, _unit: &str) {}
+    Begin {
+        /// What runs (e.g. `tran`).
+        what: String,
+        /// Where it ends.
+        total: f64,
+        /// The unit of `total`.
+        unit: String,
+    },
     /// Progress to `done`, with the present step and the count of rejected steps.
-    fn update(&mut self, _done: f64, _step: f64, _rejected: usize) {}
+    Update {
+        /// How far.
+        done: f64,
+        /// The present step.
+        step: f64,
+        /// Rejected steps so far.
+        rejected: usize,
+    },
     /// The run ended.
-    fn end(&mut self) {}
+    End,
+    /// A line for the log (a seed or stage starting, a summary).
+    Note(String),
+    /// Training: batches and epochs.
+    #[cfg(feature = "snn")]
+    Train(crate::snn::train::TrainEvent),
+}
+
+/// Receives the [`Event`]s of a long run.
+pub trait Progress {
+    /// One event.
+    fn event(&mut self, e: Event);
+
+    /// A run of `what` towards `total` (in `unit`) starts.
+    fn begin(&mut self, what: &str, total: f64, unit: &str) {
+        self.event(Event::Begin {
+            what: what.to_string(),
+            total,
+            unit: unit.to_string(),
+        });
+    }
+    /// Progress to `done`, with the present step and the count of rejected steps.
+    fn update(&mut self, done: f64, step: f64, rejected: usize) {
+        self.event(Event::Update {
+            done,
+            step,
+            rejected,
+        });
+    }
+    /// The run ended.
+    fn end(&mut self) {
+        self.event(Event::End);
+    }
+    /// A log line.
+    fn note(&mut self, line: String) {
+        self.event(Event::Note(line));
+    }
 }
 
 /// Reports nothing.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct Silent;
 
-impl Progress for Silent {}
-
-/// Progress on stderr: a bar on a TTY, plain lines every few seconds otherwise.
-#[derive(Debug)]
-pub struct Reporter {
-    bar: Option<ProgressBar>,
-    tty: bool,
-    what: String,
-    unit: String,
-    total: f64,
-    started: Instant,
-    last: Instant,
-    every: Duration,
-    checks: u32,
+impl Progress for Silent {
+    fn event(&mut self, _e: Event) {}
 }
 
-impl Reporter {
-    /// A reporter on stderr; plain lines every `every` when stderr is not a terminal.
-    pub fn stderr(every: Duration) -> Reporter {
-        Reporter {
-            bar: None,
-            tty: std::io::stderr().is_terminal(),
-            what: String::new(),
-            unit: String::new(),
-            total: 0.0,
-            started: Instant::now(),
-            last: Instant::now(),
-            every,
-            checks: 0,
-        }
-    }
-
-    fn eta(&self, done: f64) -> String {
-        let el = self.started.elapsed().as_secs_f64();
-        if done <= 0.0 || self.total <= 0.0 {
-            return "?".into();
-        }
-        let rest = el * (self.total - done).max(0.0) / done;
-        format!("{rest:.1}s")
+impl<F: FnMut(Event)> Progress for F {
+    fn event(&mut self, e: Event) {
+        self(e)
     }
 }
 
-const TICKS: u64 = 1000;
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-impl Progress for Reporter {
-    fn begin(&mut self, what: &str, total: f64, unit: &str) {
-        self.what = what.to_string();
-        self.unit = unit.to_string();
-        self.total = total;
-        self.started = Instant::now();
-        self.last = self.started;
-        if self.tty {
-            let bar = ProgressBar::with_draw_target(Some(TICKS), ProgressDrawTarget::stderr());
-            let style =
-                ProgressStyle::with_template("{prefix} [{bar:30}] {percent:>3}% {msg} ETA {eta}")
-                    .unwrap_or_else(|_| ProgressStyle::default_bar())
-                    .progress_chars("=> ");
-            bar.set_style(style);
-            bar.set_prefix(what.to_string());
-            bar.set_message(format!("0 / {total:.3e} {unit}"));
-            bar.tick();
-            self.bar = Some(bar);
-        } else {
-            eprintln!("{what}: started, 0 / {total:.3e} {unit}");
+    #[test]
+    fn a_closure_is_a_sink() {
+        let mut seen = Vec::new();
+        {
+            let mut sink = |e: Event| seen.push(format!("{e:?}"));
+            let p: &mut dyn Progress = &mut sink;
+            p.begin("tran", 1.0, "s");
+            p.update(0.5, 0.1, 2);
+            p.note("hello".into());
+            p.end();
         }
-    }
-
-    fn update(&mut self, done: f64, step: f64, rejected: usize) {
-        // Checking the clock costs little, but not every call needs it.
-        self.checks = self.checks.wrapping_add(1);
-        if self.checks % 16 != 0 {
-            return;
-        }
-        let now = Instant::now();
-        if let Some(bar) = &self.bar {
-            if now.duration_since(self.last) < Duration::from_millis(100) {
-                return;
-            }
-            self.last = now;
-            let frac = if self.total > 0.0 {
-                done / self.total
-            } else {
-                0.0
-            };
-            bar.set_position((frac.clamp(0.0, 1.0) * TICKS as f64) as u64);
-            bar.set_message(format!(
-                "{done:.3e} / {:.3e} {}  step {step:.2e}  rejected {rejected}",
-                self.total, self.unit
-            ));
-        } else if now.duration_since(self.last) >= self.every {
-            self.last = now;
-            eprintln!(
-                "{}: {done:.4e} / {:.4e} {} ({:.1}%), step {step:.3e}, rejected {rejected}, ETA {}",
-                self.what,
-                self.total,
-                self.unit,
-                if self.total > 0.0 {
-                    100.0 * done / self.total
-                } else {
-                    0.0
-                },
-                self.eta(done)
-            );
-        }
-    }
-
-    fn end(&mut self) {
-        if let Some(bar) = self.bar.take() {
-            bar.finish_and_clear();
-        }
-        if !self.tty {
-            eprintln!(
-                "{}: done in {:.2}s",
-                self.what,
-                self.started.elapsed().as_secs_f64()
-            );
-        }
+        assert_eq!(seen.len(), 4);
+        assert!(seen[0].starts_with("Begin") && seen[0].contains("tran"));
+        assert!(seen[2].contains("hello"));
+        Silent.begin("x", 1.0, "s");
     }
 }

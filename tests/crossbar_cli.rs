@@ -6,10 +6,10 @@ mod common;
 
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
-use spinspice::cli::{
-    CrossbarCommand, CrossbarJobArgs, CrossbarMergeArgs, CrossbarPlanArgs, CrossbarValidateArgs,
+use spinspice::crossbar::sweep::{
+    run, JobArgs as CrossbarJobArgs, MergeArgs as CrossbarMergeArgs, PlanArgs as CrossbarPlanArgs,
+    Report, SweepCommand as CrossbarCommand, ValidateArgs as CrossbarValidateArgs,
 };
-use spinspice::crossbar::cli::{run, Report};
 use spinspice::neuron::export::{
     write_export, LayerEntry, LayerExport, NetworkExport, NeuronSpec, FORMAT, VERSION,
 };

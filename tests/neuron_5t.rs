@@ -2,9 +2,10 @@
 //! comparator with Schmitt feedback on its reference and an NMOS reset, against the
 //! behavioural-comparator neuron (`netlists/dw_lif_neuron.cir`, same compact track).
 
-use spinspice::circuit::cli::{rising_crossings, spike_lines};
+use spinspice::circuit::run::spike_lines;
 use spinspice::circuit::Circuit;
 use spinspice::progress::Silent;
+use spinspice::wave::crossings as rising_crossings;
 use spinspice::wave::Waveforms;
 
 /// Run a netlist file (compact state) and return its waveforms and `spikes` lines.

@@ -6,9 +6,9 @@
 //! which takes well under a second; the micromagnetic runs are `#[ignore]`d (about 15 s in
 //! release, minutes in a debug build on 2 shared cores).
 
-use spinspice::circuit::cli::rising_crossings;
 use spinspice::circuit::Circuit;
 use spinspice::progress::Silent;
+use spinspice::wave::crossings as rising_crossings;
 use spinspice::wave::snapshot::{snapshot, SnapshotSpec};
 use spinspice::wave::Waveforms;
 

@@ -5,9 +5,9 @@
 //! and the compact card against the micromagnetic spike times measured by the ignored
 //! full runs (`MM_500`, `MM_333`); the full micromagnetic runs are `#[ignore]`d.
 
-use spinspice::circuit::cli::rising_crossings;
 use spinspice::circuit::Circuit;
 use spinspice::progress::Silent;
+use spinspice::wave::crossings as rising_crossings;
 use spinspice::wave::snapshot::{snapshot, SnapshotSpec};
 use spinspice::wave::Waveforms;
 

@@ -10,7 +10,6 @@
 //! signals use ngspice's names: `v(node)`, `i(vsource)` for branch currents, then the
 //! devices' own [`Device::outputs`].
 
-pub mod cli;
 pub mod dc;
 pub mod integrate;
 pub mod lu;
@@ -19,6 +18,7 @@ pub mod op;
 pub mod options;
 pub mod pattern;
 mod record;
+pub mod run;
 pub mod timestep;
 pub mod tran;
 pub mod trouble;
@@ -31,6 +31,7 @@ use crate::wave::Waveforms;
 use newton::{Engine, UnknownKind};
 use options::Options;
 use pattern::PatternBuilder;
+pub use run::{run_netlist, run_netlist_with, NetlistSource, RunOptions};
 use std::collections::HashMap;
 use std::time::Duration;
 

@@ -263,7 +263,7 @@ fn lc_tank_period() {
     let (w, _) = c.tran(&spec, &mut Silent).unwrap();
     let v = &w.get("v(a)").unwrap().values;
     // Rising zero crossings, linearly interpolated.
-    let cross = super::cli::rising_crossings(&w.scale.values, v, 0.0);
+    let cross = crate::wave::crossings(&w.scale.values, v, 0.0);
     assert!(cross.len() >= 4, "{cross:?}");
     let period = (cross[cross.len() - 1] - cross[0]) / (cross.len() - 1) as f64;
     let exact = 2.0 * std::f64::consts::PI * (1e-6f64 * 1e-9).sqrt();

@@ -4,10 +4,10 @@
 //! ([`validate`], CLI in [`cli`]).
 
 pub mod block;
-pub mod cli;
 pub mod coupled;
 pub mod map;
 pub mod netgen;
 pub mod neuron_ckt;
 pub mod split;
+pub mod sweep;
 pub mod validate;

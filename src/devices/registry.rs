@@ -211,18 +211,3 @@ pub fn known_names() -> Vec<String> {
         .chain(MODELS.iter().map(|m| m.kind.to_string()))
         .collect()
 }
-
-/// `spinspice params NAME` for devices and model cards.
-pub fn params_cli(a: &crate::cli::ParamsArgs) -> crate::Result<()> {
-    match describe(&a.name) {
-        Some(s) => {
-            print!("{s}");
-            Ok(())
-        }
-        None => Err(Error::Usage(format!(
-            "no device or model type `{}`; known: {}",
-            a.name,
-            known_names().join(", ")
-        ))),
-    }
-}

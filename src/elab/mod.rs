@@ -4,11 +4,11 @@
 //! instance names), numbers nodes, binds `.model` cards, and hands every element to the
 //! device registry as a generic [`Instance`].
 
-pub mod cli;
 mod control;
 mod element;
 mod flatten;
 pub mod params;
+mod summary;
 mod tables;
 #[cfg(test)]
 mod tests;
@@ -19,6 +19,7 @@ use crate::error::{Error, Result, Span};
 use crate::netlist::ast::{Ast, StmtKind};
 
 pub use control::TNOM_CELSIUS;
+pub use summary::summary;
 
 /// Index of a node in [`Flat::nodes`]; 0 is ground.
 pub type NodeId = usize;

@@ -51,7 +51,6 @@
 //! assert!((m[0] * m[0] + m[1] * m[1] + m[2] * m[2]).sqrt() <= 1.0 + 1e-9);
 //! ```
 
-pub mod cli;
 pub mod drive;
 pub mod equation;
 pub mod field;

@@ -15,7 +15,6 @@
 //! The output spike is `H(mem' - threshold)` ([`fire`] for `f64`; a surrogate-gradient
 //! spike in `snn`). This is the order of the paper's Algorithm 1 and of snnTorch.
 
-pub mod cli;
 pub mod data;
 pub mod dw;
 pub mod encode;

@@ -7,7 +7,6 @@
 //! [`crate::neuron::Real`] and the spike surrogate.
 
 pub mod adam;
-pub mod cli;
 pub mod encode;
 pub mod eval;
 pub mod fused;

@@ -9,6 +9,7 @@ use super::encode::{encode_batch, Input};
 use super::model::{Csnn, FcSnn, NetConfig, SnnNet, SnnOutput, SpikeDropout};
 use crate::neuron::data::{Dataset, Split};
 use crate::neuron::export::{self, write_atomic, NetworkExport};
+use crate::progress::{Event, Progress};
 use crate::{Error, Result};
 use burn::store::ModuleRecord;
 use burn::tensor::{activation, Device, Tensor, TensorData};
@@ -198,9 +199,9 @@ pub struct Metrics {
     pub history: Vec<EpochRecord>,
 }
 
-/// Progress reports for the CLI (the library never prints).
+/// What training reports to the [`Progress`] sink (as [`Event::Train`]).
 #[derive(Debug, Clone)]
-pub enum Progress {
+pub enum TrainEvent {
     /// A run starts (or resumes after `done` epochs).
     Start {
         /// Epochs already done (resume).
@@ -352,7 +353,7 @@ pub fn train(
     cfg: &TrainConfig,
     data: &Dataset,
     out: &Path,
-    progress: &mut dyn FnMut(&Progress),
+    progress: &mut dyn Progress,
 ) -> Result<Metrics> {
     match cfg.net.arch.as_str() {
         "fc" => train_net(cfg, data, out, progress, make_fc),
@@ -367,7 +368,7 @@ fn train_net<N: SnnNet>(
     cfg: &TrainConfig,
     data: &Dataset,
     out: &Path,
-    progress: &mut dyn FnMut(&Progress),
+    progress: &mut dyn Progress,
     make: fn(&NetConfig, &Device) -> Result<N>,
 ) -> Result<Metrics> {
     if data.train.is_empty() || data.test.is_empty() {
@@ -443,10 +444,10 @@ fn train_net<N: SnnNet>(
     write_atomic(&cfg_path, &cfg_json)?;
     let n = data.train.len();
     let batches = n.div_ceil(cfg.batch_size);
-    progress(&Progress::Start {
+    progress.event(Event::Train(TrainEvent::Start {
         done: state.epochs_done,
         batches,
-    });
+    }));
     for epoch in state.epochs_done + 1..=cfg.epochs {
         let mut order: Vec<usize> = (0..n).collect();
         order.shuffle(&mut rand::rngs::StdRng::seed_from_u64(
@@ -495,11 +496,11 @@ fn train_net<N: SnnNet>(
                 .lr_schedule
                 .rate(cfg.lr, (epoch - 1) * batches + bi, cfg.epochs * batches);
             model = optim.step(lr, model, &grads);
-            progress(&Progress::Batch {
+            progress.event(Event::Train(TrainEvent::Batch {
                 epoch,
                 done: bi + 1,
                 loss: lv,
-            });
+            }));
         }
         let secs = t0.elapsed().as_secs_f64();
         let valid = model.valid();
@@ -520,7 +521,7 @@ fn train_net<N: SnnNet>(
             train_images_per_s: n as f64 / secs,
             train_seconds: secs,
         };
-        progress(&Progress::Epoch(rec.clone()));
+        progress.event(Event::Train(TrainEvent::Epoch(rec.clone())));
         state.history.push(rec);
         state.epochs_done = epoch;
         let m = model.clone();

@@ -18,9 +18,9 @@
 
 use std::path::PathBuf;
 
-use super::problem::{Loaded, Progress};
-use crate::cli::MagArgs;
-use crate::error::Result;
+use super::args::MagArgs;
+use spinspice::micromag::problem::{Loaded, Progress};
+use spinspice::Result;
 
 /// The default output directory: `<problem>.out` beside the problem file
 /// (`models/x.toml` -> `models/x.out`).

@@ -1,9 +1,9 @@
 //! `spinspice fit` and `spinspice data`.
 
-use super::data;
-use super::fit::{fit_trace, parse_trace, FitModel};
-use crate::cli::{DataArgs, FitArgs};
-use crate::{Error, Result};
+use super::args::{DataArgs, FitArgs};
+use spinspice::neuron::data;
+use spinspice::neuron::fit::{fit_trace, parse_trace, FitModel};
+use spinspice::{Error, Result};
 
 /// `spinspice fit TRACE.csv --model dw|skyrmion [-o out.json]`.
 pub fn fit(a: &FitArgs) -> Result<()> {
@@ -38,7 +38,7 @@ pub fn fit(a: &FitArgs) -> Result<()> {
     );
     if let Some(out) = &a.out {
         let json = serde_json::to_vec_pretty(&res).map_err(|e| Error::Usage(e.to_string()))?;
-        super::export::write_atomic(out, &json)?;
+        spinspice::wave::atomic::write_atomic(out, &json)?;
         eprintln!("wrote {}", out.display());
     }
     Ok(())

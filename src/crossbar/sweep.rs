@@ -1,4 +1,5 @@
-//! `spinspice crossbar validate | plan | job | merge`.
+//! Crossbar sweeps over Monte Carlo seeds: what `spinspice crossbar validate | plan | job |
+//! merge` run (the command line only converts its flags into a [`SweepCommand`]).
 //!
 //! A run over Monte Carlo seeds is a list of [`SeedResult`]s; `validate` computes them all,
 //! `plan` writes one job spec per seed, `job` computes one and writes it atomically, and
@@ -8,14 +9,93 @@
 use super::map::{parse_fraction, parse_tile, MapConfig, Scheme};
 use super::netgen::TileCircuit;
 use super::validate::{layer_index, summarise, validate, ImageResult, Settings, Summary};
-use crate::cli::{CrossbarCommand, CrossbarValidateArgs};
 use crate::error::Error;
 use crate::neuron::export::{read_export, NetworkExport};
+use crate::progress::{Progress, Silent};
 use crate::wave::atomic::write_atomic;
 use crate::wave::svg::{write_svg, Scatter};
 use crate::Result;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
+
+/// The arguments of a validate run (`spinspice crossbar validate` flags as values).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ValidateArgs {
+    /// A `spinspice train --out` directory.
+    pub model: PathBuf,
+    /// Layer to map (e.g. fc2).
+    pub layer: String,
+    /// Number of test images.
+    pub images: usize,
+    /// Tile size ROWSxCOLS.
+    pub tile: String,
+    /// Device-to-device variation (e.g. 5%).
+    pub variation: Option<String>,
+    /// Number of programmable conductance levels.
+    pub levels: Option<usize>,
+    /// Monte Carlo seeds (runs with seeds SEED, SEED+1, ...).
+    pub seeds: usize,
+    /// First Monte Carlo seed.
+    pub seed: u64,
+    /// Device window: lowest conductance (S) [default: 1/600k].
+    pub g_min: Option<f64>,
+    /// Device window: highest conductance (S) [default: 1/200k].
+    pub g_max: Option<f64>,
+    /// Device window from an MTJ card: parallel resistance (ohm), G_max = 1/R_P.
+    pub r_p: Option<f64>,
+    /// Device window from an MTJ card: antiparallel resistance (ohm), G_min = 1/R_AP.
+    pub r_ap: Option<f64>,
+    /// Fraction of cells stuck at G_max (e.g. 1%).
+    pub stuck_on: Option<String>,
+    /// Fraction of cells stuck at G_min (e.g. 1%).
+    pub stuck_off: Option<String>,
+    /// `differential` (G+ - G-) or `offset` (one column plus a reference column).
+    pub scheme: String,
+    /// Resistance of one wire segment between adjacent cells (ohm).
+    pub r_wire: f64,
+    /// MNIST directory (default: the `spinspice data mnist` location).
+    pub data_dir: Option<PathBuf>,
+    /// Output directory for `report.json` and `spike_counts.svg` (default `crossbar.out`).
+    pub out: Option<PathBuf>,
+}
+
+/// `plan`: `jobs` seeded job specs of a validate run, plus launchers, in `dir`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlanArgs {
+    /// The run to split (its `seeds` is replaced by `jobs`).
+    pub validate: ValidateArgs,
+    /// Number of jobs.
+    pub jobs: usize,
+    /// Where the job specs and launchers go.
+    pub dir: PathBuf,
+}
+
+/// `merge`: the job results in `dir` into one report.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MergeArgs {
+    /// The plan directory.
+    pub dir: PathBuf,
+}
+
+/// `job`: run one job spec written by `plan`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct JobArgs {
+    /// The job spec (JSON).
+    pub spec: PathBuf,
+}
+
+/// One step of a sweep.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SweepCommand {
+    /// Map a trained layer onto crossbar tiles and validate it at circuit level.
+    Validate(ValidateArgs),
+    /// Write N independent seeded job specs plus Slurm and GNU parallel launchers.
+    Plan(PlanArgs),
+    /// Merge job results into one report.
+    Merge(MergeArgs),
+    /// Run one job spec written by `plan`.
+    Job(JobArgs),
+}
 
 /// One job: the validate arguments plus the seed it runs.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -82,7 +162,7 @@ fn parse_scheme(s: &str) -> Result<Scheme> {
 }
 
 /// The device window of the arguments: `--g-min/--g-max`, or `--r-p/--r-ap`.
-fn window(a: &CrossbarValidateArgs) -> Result<(f64, f64)> {
+fn window(a: &ValidateArgs) -> Result<(f64, f64)> {
     let d = MapConfig::default();
     let (lo, hi) = match (a.r_p, a.r_ap) {
         (Some(rp), Some(rap)) => {
@@ -172,7 +252,7 @@ pub fn report(mut seeds: Vec<SeedResult>) -> Report {
     }
 }
 
-fn specs(a: &CrossbarValidateArgs, dir: &Path) -> Result<Vec<JobSpec>> {
+fn specs(a: &ValidateArgs, dir: &Path) -> Result<Vec<JobSpec>> {
     let variation = match &a.variation {
         Some(v) => parse_fraction(v)?,
         None => 0.0,
@@ -318,10 +398,15 @@ fn mkdir(d: &Path) -> Result<()> {
         .map_err(|e| Error::Usage(format!("cannot create {}: {e}", d.display())))
 }
 
-/// Dispatch `spinspice crossbar ...`.
-pub fn run(cmd: &CrossbarCommand) -> Result<()> {
+/// Run one sweep step, silently.
+pub fn run(cmd: &SweepCommand) -> Result<()> {
+    run_with(cmd, &mut Silent)
+}
+
+/// Run one sweep step, reporting seeds and the agreement to `progress`.
+pub fn run_with(cmd: &SweepCommand, progress: &mut dyn Progress) -> Result<()> {
     match cmd {
-        CrossbarCommand::Validate(a) => {
+        SweepCommand::Validate(a) => {
             let out = a
                 .out
                 .clone()
@@ -329,19 +414,22 @@ pub fn run(cmd: &CrossbarCommand) -> Result<()> {
             mkdir(&out)?;
             let mut res = Vec::new();
             for spec in specs(a, &out)? {
-                eprintln!("crossbar: seed {} ({} images)", spec.seed, spec.images);
+                progress.note(format!(
+                    "crossbar: seed {} ({} images)",
+                    spec.seed, spec.images
+                ));
                 res.push(run_spec(&spec)?);
             }
             let r = report(res);
             write_outputs(&out, &r)?;
-            eprintln!(
+            progress.note(format!(
                 "crossbar: agreement {:.4}, report in {}",
                 r.classification_agreement,
                 out.join("report.json").display()
-            );
+            ));
             Ok(())
         }
-        CrossbarCommand::Plan(p) => {
+        SweepCommand::Plan(p) => {
             if p.jobs == 0 {
                 return Err(Error::Usage("--jobs must be at least 1".into()));
             }
@@ -358,12 +446,12 @@ pub fn run(cmd: &CrossbarCommand) -> Result<()> {
             write_atomic(&p.dir.join("run_parallel.sh"), par.as_bytes())?;
             Ok(())
         }
-        CrossbarCommand::Job(j) => {
+        SweepCommand::Job(j) => {
             let spec: JobSpec = read_json(&j.spec)?;
             let r = run_spec(&spec)?;
             write_atomic(&spec.result, &json(&r)?)
         }
-        CrossbarCommand::Merge(m) => {
+        SweepCommand::Merge(m) => {
             let mut res = Vec::new();
             let rd = std::fs::read_dir(&m.dir)
                 .map_err(|e| Error::Usage(format!("cannot read {}: {e}", m.dir.display())))?;

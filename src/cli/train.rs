@@ -1,21 +1,22 @@
 //! `spinspice train` and `spinspice eval`.
 
-use super::encode::Encoding;
-use super::eval::{evaluate_dir, read_config, write_report};
-use super::model::NetConfig;
-use super::surrogate::Surrogate;
-use super::train::{train as run_train, Augment, LrSchedule, Progress, TrainConfig};
-use crate::cli::{EvalArgs, TrainArgs};
-use crate::neuron::data;
-use crate::neuron::export::NeuronSpec;
-use crate::neuron::NeuronModel;
-use crate::Result;
+use super::args::{EvalArgs, TrainArgs};
 use indicatif::{ProgressBar, ProgressStyle};
+use spinspice::neuron::data;
+use spinspice::neuron::export::NeuronSpec;
+use spinspice::neuron::NeuronModel;
+use spinspice::progress::Event;
+use spinspice::snn::encode::Encoding;
+use spinspice::snn::eval::{evaluate_dir, read_config, write_report};
+use spinspice::snn::model::NetConfig;
+use spinspice::snn::surrogate::Surrogate;
+use spinspice::snn::train::{train as run_train, Augment, LrSchedule, TrainConfig, TrainEvent};
+use spinspice::Result;
 use std::path::PathBuf;
 
 /// `spinspice train ...`.
 pub fn train(a: &TrainArgs) -> Result<()> {
-    super::tune_allocator();
+    spinspice::snn::tune_allocator();
     let dir = a
         .data_dir
         .clone()
@@ -81,24 +82,24 @@ pub fn train(a: &TrainArgs) -> Result<()> {
     // without a terminal the bar draws nothing: a plain line at most every 30 s instead
     let mut last_line = std::time::Instant::now();
     let mut total = 0usize;
-    let mut on = |p: &Progress| match p {
-        Progress::Start { done, batches } => {
-            total = *batches;
-            bar.set_length(*batches as u64);
-            if *done > 0 && !quiet {
+    let mut on = |e: Event| match e {
+        Event::Train(TrainEvent::Start { done, batches }) => {
+            total = batches;
+            bar.set_length(batches as u64);
+            if done > 0 && !quiet {
                 eprintln!("resuming after epoch {done}");
             }
         }
-        Progress::Batch { epoch, done, loss } => {
+        Event::Train(TrainEvent::Batch { epoch, done, loss }) => {
             bar.set_prefix(format!("{epoch}/{epochs}"));
-            bar.set_position(*done as u64);
+            bar.set_position(done as u64);
             bar.set_message(format!("loss {loss:.4}"));
             if bar.is_hidden() && !quiet && last_line.elapsed().as_secs() >= 30 {
                 last_line = std::time::Instant::now();
                 eprintln!("epoch {epoch}/{epochs}: batch {done}/{total}, loss {loss:.4}");
             }
         }
-        Progress::Epoch(r) => {
+        Event::Train(TrainEvent::Epoch(r)) => {
             let line = format!(
                 "epoch {}: train loss {:.4} acc {:.4} | test loss {:.4} acc {:.4} | {:.1} images/s",
                 r.epoch,
@@ -118,6 +119,8 @@ pub fn train(a: &TrainArgs) -> Result<()> {
             }
             bar.set_position(0);
         }
+        Event::Note(line) if !quiet => eprintln!("{line}"),
+        _ => {}
     };
     let m = run_train(&cfg, &ds, &out, &mut on)?;
     bar.finish_and_clear();
@@ -133,7 +136,7 @@ pub fn train(a: &TrainArgs) -> Result<()> {
 
 /// `spinspice eval DIR ...`.
 pub fn eval(a: &EvalArgs) -> Result<()> {
-    super::tune_allocator();
+    spinspice::snn::tune_allocator();
     let dir = if a.model.is_file() {
         a.model
             .parent()

@@ -1,10 +1,8 @@
-//! `spinspice check FILE [--param NAME=VALUE ...]`: parse and elaborate, print a summary.
+//! The one-page summary of a flat circuit that `spinspice check` prints.
 
 use std::collections::BTreeMap;
 
-use super::{elaborate, parse_override, Analysis, Flat};
-use crate::cli::CheckArgs;
-use crate::error::Result;
+use super::{Analysis, Flat};
 
 /// `x` with at most 6 significant digits: plain between 1e-3 and 1e6 (`0.25`, `1500`),
 /// else exponent form with trailing zeros dropped (`2e-5`).
@@ -91,17 +89,4 @@ pub fn summary(f: &Flat) -> String {
             analyses.join("; ")
         },
     )
-}
-
-/// Run `spinspice check`.
-pub fn run(args: &CheckArgs) -> Result<()> {
-    let overrides = args
-        .params
-        .iter()
-        .map(|p| parse_override(p))
-        .collect::<Result<Vec<_>>>()?;
-    let ast = crate::netlist::parse_file(&args.file)?;
-    let flat = elaborate(&ast, &overrides)?;
-    print!("{}", summary(&flat));
-    Ok(())
 }

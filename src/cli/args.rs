@@ -1,8 +1,7 @@
 //! Command-line arguments of every `spinspice` subcommand.
 //!
 //! The flags here are interfaces that users' scripts rely on: keep them as they are. Each
-//! subcommand's work lives in its module (`circuit::cli`, `micromag::cli`, ...); `main.rs`
-//! only dispatches.
+//! subcommand has its file beside this one, which turns the flags into library calls.
 
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
