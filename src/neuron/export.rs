@@ -286,19 +286,8 @@ pub fn read_export(dir: impl AsRef<Path>) -> Result<NetworkExport> {
     Ok(net)
 }
 
-/// Write `bytes` to `path` atomically (temporary file in the same directory, then rename).
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    use std::io::Write;
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
-    let mut tmp = tempfile::NamedTempFile::new_in(&dir).map_err(|e| Error::io(&dir, e))?;
-    tmp.write_all(bytes).map_err(|e| Error::io(path, e))?;
-    tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
-    Ok(())
-}
+/// Files are written atomically, with fsync (one implementation: [`crate::wave::atomic`]).
+pub use crate::wave::atomic::write_atomic;
 
 /// Write `network.json` and the layer files (`net.weights`) into `dir` (created if needed).
 pub fn write_export(dir: impl AsRef<Path>, net: &NetworkExport) -> Result<()> {

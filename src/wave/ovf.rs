@@ -177,7 +177,7 @@ impl OvfField {
 
     /// Write the field to `path` atomically.
     pub fn write(&self, path: &Path, format: OvfFormat) -> Result<()> {
-        write_atomic(path, &self.to_bytes(format))
+        crate::wave::atomic::write_atomic(path, &self.to_bytes(format))
     }
 
     /// Read an OVF 2.0 file (any of the three encodings).
@@ -208,11 +208,6 @@ fn fmt_g(v: f64) -> String {
     } else {
         format!("{v:e}")
     }
-}
-
-/// Write `bytes` to `path` atomically (see [`crate::wave::atomic::write_atomic`]).
-pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    crate::wave::atomic::write_atomic(path, bytes)
 }
 
 /// Line-oriented header parser over the raw bytes (the data block may be binary).

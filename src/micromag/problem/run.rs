@@ -9,7 +9,8 @@ use super::table::{mz_svg, Table};
 use super::{Loaded, Observable, OvfFormatSpec, StageSpec};
 use crate::error::{Error, Result};
 use crate::micromag::Simulation;
-use crate::wave::ovf::{snapshot_name, write_atomic, OvfField, OvfFormat};
+use crate::wave::atomic::write_atomic;
+use crate::wave::ovf::{snapshot_name, OvfField, OvfFormat};
 
 /// One progress report.
 #[derive(Debug, Clone)]

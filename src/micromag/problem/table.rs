@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use crate::error::Result;
-use crate::wave::ovf::write_atomic;
+use crate::wave::atomic::write_atomic;
 
 /// A table with one header line of column names and one row per output time, as CSV.
 #[derive(Debug, Clone)]
