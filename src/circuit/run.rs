@@ -121,7 +121,7 @@ mod tests {
 
     #[test]
     fn text_and_file_give_the_same_run() {
-        let text = "divider\nv1 a 0 1\nr1 a b 1k\nr2 b 0 3k\n.op\n.end\n";
+        let text = "divider\n.param rb=3k\nv1 a 0 1\nr1 a b 1k\nr2 b 0 {rb}\n.op\n.end\n";
         let a = run_netlist(
             NetlistSource::Text {
                 text,
@@ -139,9 +139,11 @@ mod tests {
         let vb = a[0].0.get("v(b)").unwrap().values[0];
         assert!((vb - 0.75).abs() < 1e-9, "{vb}");
         let opts = RunOptions {
-            params: vec!["x=1".into()],
+            params: vec!["rb=1k".into()],
         };
-        assert!(run_netlist(p.as_path(), &opts).is_ok());
+        let c = run_netlist(p.as_path(), &opts).unwrap();
+        let vb = c[0].0.get("v(b)").unwrap().values[0];
+        assert!((vb - 0.5).abs() < 1e-9, "{vb}");
     }
 
     #[test]
