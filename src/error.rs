@@ -32,10 +32,39 @@ pub struct Diagnostic {
 
 impl std::fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.render(f, "error")
+    }
+}
+
+/// Something in the input that spinspice accepts but does not act on, or acts on
+/// differently from what the writer may expect (an ngspice option it ignores, a
+/// `.width` card): rendered as `file:line:col: warning: ...` with the source line.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Warning(pub Diagnostic);
+
+impl Warning {
+    /// A warning at `span`.
+    pub fn at(span: Span, message: impl Into<String>) -> Warning {
+        Warning(Diagnostic {
+            span,
+            message: message.into(),
+            help: None,
+        })
+    }
+}
+
+impl std::fmt::Display for Warning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.render(f, "warning")
+    }
+}
+
+impl Diagnostic {
+    fn render(&self, f: &mut std::fmt::Formatter<'_>, severity: &str) -> std::fmt::Result {
         let s = &self.span;
         write!(
             f,
-            "{}:{}:{}: error: {}",
+            "{}:{}:{}: {severity}: {}",
             s.file.display(),
             s.line,
             s.col,

@@ -2,7 +2,8 @@
 //!
 //! `1e11`, `10pF`, `1.5kOhm`, `2meg`, `3mil`. Suffixes (case-insensitive): `f` 1e-15,
 //! `p` 1e-12, `n` 1e-9, `u` 1e-6, `m` 1e-3 (milli, as in SPICE: `M` is milli too), `k` 1e3,
-//! `meg` 1e6, `g` 1e9, `t` 1e12, `mil` 25.4e-6 (no atto: ngspice 39 reads `5amp` as 5).
+//! `meg` 1e6, `g` 1e9, `t` 1e12, `mil` 25.4e-6 (no atto: ngspice 39 reads `5amp` as 5),
+//! and the micro sign `µ` (or Greek `μ`) as `u`.
 //! Letters after the suffix are a unit and ignored, as SPICE does (`5V` = 5,
 //! `10pF` = 1e-11); a letter that is no suffix starts the unit (`2s` = 2). Unlike ngspice,
 //! which reads `1k2` as 1000, anything but letters after the number is rejected.
@@ -76,6 +77,17 @@ pub fn parse_number_prefix(s: &str) -> Option<(f64, usize)> {
     let n = mantissa_len(bytes)?;
     let mantissa: f64 = s[..n].parse().ok()?;
     let rest = &s[n..];
+    // The micro sign (U+00B5) or Greek mu (U+03BC) as the suffix: `1µF` (ngspice reads
+    // UTF-8 netlists).
+    for mu in ['\u{b5}', '\u{3bc}'] {
+        if let Some(after) = rest.strip_prefix(mu) {
+            let letters = after
+                .bytes()
+                .take_while(|b| b.is_ascii_alphabetic())
+                .count();
+            return Some((mantissa * 1e-6, n + mu.len_utf8() + letters));
+        }
+    }
     let letters = rest.bytes().take_while(|b| b.is_ascii_alphabetic()).count();
     let lower = rest[..letters].to_ascii_lowercase();
     let (scale, _) = suffix(&lower);
@@ -117,6 +129,9 @@ mod tests {
         assert!(close(parse_number("3mil").unwrap(), 3.0 * 25.4e-6));
         assert!(close(parse_number("1M").unwrap(), 1e-3)); // milli, as in SPICE
         assert!(close(parse_number("4u").unwrap(), 4e-6));
+        assert!(close(parse_number("4\u{b5}").unwrap(), 4e-6));
+        assert!(close(parse_number("4.7\u{b5}F").unwrap(), 4.7e-6));
+        assert!(close(parse_number("2\u{3bc}s").unwrap(), 2e-6));
         assert!(close(parse_number("7n").unwrap(), 7e-9));
         assert!(close(parse_number("1f").unwrap(), 1e-15));
         assert!(close(parse_number("2g").unwrap(), 2e9));

@@ -289,6 +289,11 @@ impl Circuit {
         }
     }
 
+    /// What elaboration accepted but does not act on (ignored options and dot-commands).
+    pub fn warnings(&self) -> &[crate::error::Warning] {
+        &self.flat.warnings
+    }
+
     /// Signals marked as spiking outputs by devices, then the nodes of
     /// `.options spikes=node`, with their thresholds.
     pub fn spike_signals(&self) -> Vec<(String, f64)> {

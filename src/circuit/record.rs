@@ -29,8 +29,8 @@ pub(crate) struct Recorder {
 }
 
 impl Recorder {
-    /// The signals to save: `saves` (ngspice names) or, when empty, every unknown then every
-    /// device output.
+    /// The signals to save: `saves` (ngspice names) or, when empty or when it holds `all`,
+    /// every unknown then every device output (then the other names of `saves`).
     pub fn new(eng: &Engine, saves: &[String]) -> crate::Result<Recorder> {
         let mut dev_range = Vec::with_capacity(eng.devices.len());
         let mut dev_names = Vec::new();
@@ -47,7 +47,8 @@ impl Recorder {
             UnknownKind::Node => Unit::Voltage,
             UnknownKind::Branch => Unit::Current,
         };
-        if saves.is_empty() {
+        // `.save all` (or no `.save`): everything, then whatever else is named.
+        if saves.is_empty() || saves.iter().any(|s| s == "all") {
             for u in 0..eng.n() {
                 probes.push(Probe::Unknown(u));
                 names.push((eng.signal_name(u), unit_of(u)));
@@ -56,11 +57,15 @@ impl Recorder {
                 probes.push(Probe::Device(*k, *j));
                 names.push((name.clone(), unit.clone()));
             }
-        } else {
-            for s in saves {
+        }
+        {
+            for s in saves.iter().filter(|s| *s != "all") {
                 let s = s.to_ascii_lowercase();
                 let s = s.replace(' ', "");
                 if let Some(p) = dev_names.iter().find(|d| d.0 == s) {
+                    if names.iter().any(|(n, _)| *n == s) {
+                        continue;
+                    }
                     probes.push(Probe::Device(p.2, p.3));
                     names.push((s.clone(), p.1.clone()));
                     continue;
@@ -100,6 +105,9 @@ impl Recorder {
                     Probe::Unknown(u) if *u != GROUND => eng.signal_name(*u),
                     _ => s.clone(),
                 };
+                if names.iter().any(|(n, _)| *n == name) {
+                    continue;
+                }
                 probes.push(probe);
                 names.push((name, unit));
             }

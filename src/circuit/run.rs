@@ -82,6 +82,47 @@ pub fn run_netlist_with<'a>(
     prepare(src.into(), opts)?.run_all(progress)
 }
 
+/// Evaluate the netlist's `.meas` lines on the results of [`Circuit::run_all`]: each on
+/// the first analysis of its kind (`tran`, `dc`), in netlist order. Measures of an
+/// analysis that did not run fail with a message, as in ngspice.
+pub fn measures(
+    circuit: &Circuit,
+    results: &[(Waveforms, Stats)],
+) -> Vec<(crate::wave::meas::Measure, crate::wave::meas::Outcome)> {
+    use crate::wave::meas::{evaluate_all, Outcome};
+    let flat = &circuit.flat;
+    let mut slots: Vec<Option<Outcome>> = vec![None; flat.measures.len()];
+    for kind in ["tran", "dc", "ac", "sp", "noise"] {
+        let idx: Vec<usize> = (0..flat.measures.len())
+            .filter(|&k| flat.measures[k].analysis == kind)
+            .collect();
+        if idx.is_empty() {
+            continue;
+        }
+        let ms: Vec<_> = idx.iter().map(|&k| flat.measures[k].clone()).collect();
+        let outcomes = match results.iter().find(|(_, st)| st.analysis == kind) {
+            Some((w, _)) => evaluate_all(&ms, w, kind, &flat.params),
+            None => ms
+                .iter()
+                .map(|m| Outcome {
+                    name: m.name.clone(),
+                    value: Err(format!("no {kind} analysis ran")),
+                    extra: Vec::new(),
+                })
+                .collect(),
+        };
+        for (k, o) in idx.into_iter().zip(outcomes) {
+            slots[k] = Some(o);
+        }
+    }
+    flat.measures
+        .iter()
+        .cloned()
+        .zip(slots)
+        .filter_map(|(m, o)| o.map(|o| (m, o)))
+        .collect()
+}
+
 /// One summary line of an analysis: points, accepted/rejected steps, Newton iterations,
 /// wall time, and any fallback used.
 pub fn summary(stats: &Stats) -> String {

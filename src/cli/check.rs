@@ -13,6 +13,9 @@ pub fn run(args: &CheckArgs) -> Result<()> {
         .collect::<Result<Vec<_>>>()?;
     let ast = spinspice::netlist::parse_file(&args.file)?;
     let flat = elaborate(&ast, &overrides)?;
+    for w in &flat.warnings {
+        eprintln!("{w}");
+    }
     print!("{}", summary(&flat));
     Ok(())
 }

@@ -7,6 +7,7 @@ mod check;
 mod crossbar;
 mod fit;
 mod mag;
+pub mod ngspice;
 mod params;
 mod progress;
 mod run;

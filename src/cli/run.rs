@@ -3,7 +3,7 @@
 
 use super::args::RunArgs;
 use super::progress::Reporter;
-use spinspice::circuit::run::{prepare, spike_lines, summary, NetlistSource, RunOptions};
+use spinspice::circuit::run::{measures, prepare, spike_lines, summary, NetlistSource, RunOptions};
 use spinspice::progress::{Progress, Silent};
 use spinspice::wave::Waveforms;
 use spinspice::Error;
@@ -15,13 +15,17 @@ use std::time::Duration;
 /// Parses and elaborates the netlist, runs every analysis, writes the raw file (every
 /// analysis as one plot) and one CSV per analysis (`<stem>.csv`, or `<stem>.<k>.<analysis>.csv`
 /// when there are several) into the output directory (`<input stem>.out/` beside the input
-/// unless `-o`), unless `--raw`/`--csv` name the files. Prints a summary per analysis and the
+/// unless `-o`). When `--raw`/`--csv` name the files, only those are written (plus the
+/// defaults in `-o DIR` when it is given too). Prints a summary per analysis and the
 /// spike times of every spiking signal on stdout; progress goes to stderr.
 pub fn run(a: &RunArgs) -> spinspice::Result<()> {
     let opts = RunOptions {
         params: a.params.clone(),
     };
     let mut circuit = prepare(NetlistSource::File(&a.file), &opts)?;
+    for w in circuit.warnings() {
+        eprintln!("{w}");
+    }
     let spikes = circuit.spike_signals();
     let mut silent = Silent;
     let mut reporter = Reporter::stderr(Duration::from_secs(2));
@@ -41,18 +45,24 @@ pub fn run(a: &RunArgs) -> spinspice::Result<()> {
             .unwrap_or_else(|| Path::new("."))
             .join(format!("{stem}.out")),
     };
-    let need_dir = a.raw.is_none() || a.csv.is_none();
-    if need_dir {
+    // Default outputs go to the directory unless --raw/--csv name the outputs (then only
+    // those are written, and no `FILE.out/` appears beside ngspice's `FILE.out` logs),
+    // or -o names the directory.
+    let defaults = a.out.is_some() || (a.raw.is_none() && a.csv.is_none());
+    if defaults {
         std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
     }
     let plots: Vec<Waveforms> = results.iter().map(|(w, _)| w.clone()).collect();
-    let raw = a
-        .raw
-        .clone()
-        .unwrap_or_else(|| dir.join(format!("{stem}.raw")));
-    spinspice::wave::raw::write_raw(&raw, &plots, a.ascii)?;
+    let raw = match &a.raw {
+        Some(r) => Some(r.clone()),
+        None => defaults.then(|| dir.join(format!("{stem}.raw"))),
+    };
+    let mut written = Vec::new();
+    if let Some(raw) = raw {
+        spinspice::wave::raw::write_raw(&raw, &plots, a.ascii)?;
+        written.push(raw.display().to_string());
+    }
     let many = results.len() > 1;
-    let mut written = vec![raw.display().to_string()];
     for (k, (w, st)) in results.iter().enumerate() {
         let path = match (&a.csv, many) {
             (Some(p), false) => p.clone(),
@@ -63,19 +73,39 @@ pub fn run(a: &RunArgs) -> spinspice::Result<()> {
                     .unwrap_or_default();
                 p.with_file_name(format!("{s}.{k}.{}.csv", st.analysis))
             }
+            (None, _) if !defaults => continue,
             (None, false) => dir.join(format!("{stem}.csv")),
             (None, true) => dir.join(format!("{stem}.{k}.{}.csv", st.analysis)),
         };
         spinspice::wave::csv::write_csv(&path, w)?;
         written.push(path.display().to_string());
     }
+    let meas = measures(&circuit, &results);
+    if defaults && !meas.is_empty() {
+        let mut csv = String::from("name,value\n");
+        for (_, o) in &meas {
+            let v = o
+                .value
+                .as_ref()
+                .map_or("nan".to_string(), |v| format!("{v:e}"));
+            csv.push_str(&format!("{},{v}\n", o.name));
+        }
+        let path = dir.join("measures.csv");
+        spinspice::wave::write_atomic(&path, csv.as_bytes())?;
+        written.push(path.display().to_string());
+    }
+    if defaults {
+        let path = dir.join("summary.json");
+        let json = run_json(&results, &meas);
+        spinspice::wave::write_atomic(&path, json.as_bytes())?;
+        written.push(path.display().to_string());
+    }
     // Racetrack neurons get a stacked SVG of their key signals.
     for (w, st) in &results {
-        if st.analysis != "tran" {
+        if st.analysis != "tran" || !defaults {
             continue;
         }
         if let Some(plot) = spinspice::devices::racetrack::plot::neuron_plot(w) {
-            std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
             let svg = dir.join(format!("{stem}.svg"));
             spinspice::wave::svg::write_svg(&svg, &plot.to_svg())?;
             written.push(svg.display().to_string());
@@ -89,6 +119,53 @@ pub fn run(a: &RunArgs) -> spinspice::Result<()> {
             }
         }
     }
+    for (m, o) in &meas {
+        println!("{}", o.line(m));
+    }
     println!("wrote {}", written.join(", "));
     Ok(())
+}
+
+/// `summary.json`: per analysis its statistics, and every measure (`null` when it failed,
+/// with the reason under `"failed"`).
+fn run_json(
+    results: &[(Waveforms, spinspice::circuit::Stats)],
+    meas: &[(
+        spinspice::wave::meas::Measure,
+        spinspice::wave::meas::Outcome,
+    )],
+) -> String {
+    use serde_json::{json, Map, Value};
+    let analyses: Vec<Value> = results
+        .iter()
+        .map(|(_, st)| {
+            json!({
+                "analysis": st.analysis,
+                "points": st.points,
+                "accepted_steps": st.accepted,
+                "rejected_steps": st.rejected,
+                "newton_iterations": st.newton_iters,
+                "wall_s": st.wall.as_secs_f64(),
+                "notes": st.notes,
+            })
+        })
+        .collect();
+    let mut values = Map::new();
+    let mut failed = Map::new();
+    for (_, o) in meas {
+        match &o.value {
+            Ok(v) if v.is_finite() => {
+                values.insert(o.name.clone(), json!(v));
+            }
+            Ok(_) => {
+                values.insert(o.name.clone(), Value::Null);
+            }
+            Err(e) => {
+                values.insert(o.name.clone(), Value::Null);
+                failed.insert(o.name.clone(), json!(e));
+            }
+        }
+    }
+    let doc = json!({ "analyses": analyses, "measures": values, "failed": failed });
+    serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n"
 }

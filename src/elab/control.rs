@@ -4,11 +4,135 @@
 use super::flatten::{Ctx, Elab, PendingSave};
 use super::params::{eval_num_or_word, eval_value, NumOrWord, Scope};
 use super::{Analysis, Arg, DcSweep, OptionEntry};
-use crate::error::{Error, Result, Span};
+use crate::error::{Error, Result, Span, Warning};
 use crate::netlist::ast::{Assign, Field, StmtKind, Value};
 
 /// The nominal temperature, the only one spinspice simulates at (°C).
 pub const TNOM_CELSIUS: f64 = 27.0;
+
+/// What spinspice does with an ngspice option.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OptionUse {
+    /// Changes the simulation (`reltol`, `method`, ...): see [`crate::circuit::options`].
+    Applied,
+    /// `temp`, `tnom`: accepted at 27 °C, the only temperature spinspice simulates at.
+    Temperature,
+    /// `maxord`: 2 is what spinspice's Gear is; other values are ignored with a warning.
+    MaxOrder,
+    /// ngspice options that change only its printed output or bookkeeping.
+    OutputOnly,
+    /// ngspice options that change results in ngspice but are not implemented here.
+    NotApplied,
+    /// Not an ngspice option (ngspice ignores those without a word; spinspice warns).
+    Unknown,
+}
+
+/// Options spinspice applies (handled by `crate::circuit::options::Options`).
+const APPLIED: &[&str] = &[
+    "reltol", "abstol", "vntol", "chgtol", "trtol", "method", "maxstep", "itl1", "itl2", "itl4",
+    "gmin", "spikes", "spikevth",
+];
+
+/// ngspice options that change only what it prints or how it keeps accounts (and options
+/// of other simulators' decks that ngspice accepts: HSPICE's `post`, `ingold`, `probe`).
+const OUTPUT_ONLY: &[&str] = &[
+    "acct",
+    "noacct",
+    "noinit",
+    "list",
+    "nolist",
+    "nomod",
+    "nopage",
+    "node",
+    "nonode",
+    "opts",
+    "post",
+    "ingold",
+    "numdgt",
+    "probe",
+    "brief",
+    "warn",
+    "maxwarns",
+    "keepopinfo",
+    "klu",
+    "sparse",
+    "seedinfo",
+    "width",
+    "nosubckt",
+    "norefvalue",
+    "interp",
+    "measure",
+    "statistics",
+    "csdf",
+    "accurate",
+    "savecurrents",
+];
+
+/// ngspice options that change its results and that spinspice does not implement (yet).
+const NOT_APPLIED: &[&str] = &[
+    "cshunt",
+    "rshunt",
+    "pivrel",
+    "pivtol",
+    "itl3",
+    "itl5",
+    "itl6",
+    "gminsteps",
+    "srcsteps",
+    "noopiter",
+    "xmu",
+    "defad",
+    "defas",
+    "defl",
+    "defw",
+    "badmos3",
+    "ramptime",
+    "bypass",
+    "autostop",
+    "seed",
+    "trytocompact",
+    "noopalter",
+    "gminfactor",
+    "scale",
+    "dcmu",
+    "abserr",
+    "relerr",
+    "indverbosity",
+    "edge",
+    "minbreak",
+    "delmin",
+    "newtrunc",
+    "oldlimit",
+    "nosrcstep",
+    "trtol_ratio",
+];
+
+/// How spinspice treats the ngspice option `name` (lower case).
+pub fn option_use(name: &str) -> OptionUse {
+    if APPLIED.contains(&name) {
+        OptionUse::Applied
+    } else if name == "temp" || name == "tnom" {
+        OptionUse::Temperature
+    } else if name == "maxord" {
+        OptionUse::MaxOrder
+    } else if OUTPUT_ONLY.contains(&name) {
+        OptionUse::OutputOnly
+    } else if NOT_APPLIED.contains(&name) {
+        OptionUse::NotApplied
+    } else {
+        OptionUse::Unknown
+    }
+}
+
+/// The first line of an error (its message, without the source excerpt).
+fn first_line(e: &Error) -> String {
+    let s = e.to_string();
+    let line = s.lines().next().unwrap_or_default();
+    match line.find(": error: ") {
+        Some(k) => line[k + ": error: ".len()..].to_string(),
+        None => line.to_string(),
+    }
+}
 
 fn num(f: &Field, scope: &Scope, what: &str) -> Result<f64> {
     match f {
@@ -66,9 +190,19 @@ impl Elab<'_> {
                     let entry = match f {
                         Field::Assign(a) => OptionEntry {
                             name: a.name.clone(),
-                            value: match eval_num_or_word(&a.value, &a.value_span, scope)? {
-                                NumOrWord::Num(v) => Arg::Num(v),
-                                NumOrWord::Word(w) => Arg::Word(w),
+                            value: match eval_num_or_word(&a.value, &a.value_span, scope) {
+                                Ok(NumOrWord::Num(v)) => Arg::Num(v),
+                                Ok(NumOrWord::Word(w)) => Arg::Word(w),
+                                // A value spinspice cannot evaluate, on an option it
+                                // does not apply: ngspice takes it, so warn and go on.
+                                Err(e) if option_use(&a.name) != OptionUse::Applied => {
+                                    self.flat.warnings.push(Warning::at(
+                                        a.span.clone(),
+                                        format!("option `{}` ignored: {}", a.name, first_line(&e)),
+                                    ));
+                                    continue;
+                                }
+                                Err(e) => return Err(e),
                             },
                             span: a.span.clone(),
                         },
@@ -78,15 +212,17 @@ impl Elab<'_> {
                             value: Arg::Num(1.0),
                             span: s.clone(),
                         },
+                        // Anything else (`.options foo(1)`, a string): ngspice ignores
+                        // what it does not know.
                         other => {
-                            return Err(Error::at(
+                            self.flat.warnings.push(Warning::at(
                                 other.span().clone(),
-                                "expected `name=value` in `.options`",
-                                None,
-                            ))
+                                format!("`{}` in `.options` ignored", other.span().token),
+                            ));
+                            continue;
                         }
                     };
-                    self.flat.options.push(entry);
+                    self.option(entry)?;
                 }
             }
             StmtKind::Dc(fs) => {
@@ -136,7 +272,12 @@ impl Elab<'_> {
                 self.flat.analyses.push(Analysis::Dc { sweeps });
             }
             StmtKind::Tran(fs) => self.tran(fs, span, scope)?,
-            StmtKind::Save(cmd, fs) => self.save(cmd, fs)?,
+            StmtKind::Meas(fs) => self.meas(fs, span, scope)?,
+            StmtKind::Save(cmd, fs) => self.save(cmd, fs, span)?,
+            StmtKind::Ignored(cmd, why) => self.flat.warnings.push(Warning::at(
+                span.clone(),
+                format!("`{cmd}` ignored ({why})"),
+            )),
             StmtKind::Temp(fs) => {
                 let [f] = fs.as_slice() else {
                     return Err(Error::at(
@@ -160,6 +301,57 @@ impl Elab<'_> {
             | StmtKind::Model(_)
             | StmtKind::Element(_)
             | StmtKind::Ic(_) => {}
+        }
+        Ok(())
+    }
+
+    /// One `.options` entry: applied ones go to [`crate::elab::Flat::options`]; `temp` and
+    /// `tnom` must be 27 °C; the rest are ignored with a warning saying why.
+    fn option(&mut self, e: OptionEntry) -> Result<()> {
+        let name = e.name.as_str();
+        match option_use(name) {
+            OptionUse::Applied => self.flat.options.push(e),
+            OptionUse::Temperature => {
+                let Arg::Num(t) = e.value else {
+                    return Err(Error::at(
+                        e.span.clone(),
+                        format!("option `{name}` needs a temperature in °C"),
+                        None,
+                    ));
+                };
+                if t != TNOM_CELSIUS {
+                    return Err(Error::at(
+                        e.span.clone(),
+                        format!("`.options {name}={t}` is not supported: spinspice simulates at 27 °C only"),
+                        Some(format!("remove `{name}=` or set it to 27")),
+                    ));
+                }
+            }
+            OptionUse::MaxOrder => {
+                if !matches!(e.value, Arg::Num(v) if v == 2.0) {
+                    self.flat.warnings.push(Warning::at(
+                        e.span.clone(),
+                        format!(
+                            "option `{name}` ignored: spinspice integrates with the trapezoidal \
+                             rule or second-order Gear (maxord=2)"
+                        ),
+                    ));
+                }
+            }
+            OptionUse::OutputOnly => self.flat.warnings.push(Warning::at(
+                e.span.clone(),
+                format!("option `{name}` ignored (it only changes ngspice's printed output or bookkeeping)"),
+            )),
+            OptionUse::NotApplied => self.flat.warnings.push(Warning::at(
+                e.span.clone(),
+                format!(
+                    "option `{name}` is not supported and is ignored: results may differ from ngspice's"
+                ),
+            )),
+            OptionUse::Unknown => self.flat.warnings.push(Warning::at(
+                e.span.clone(),
+                format!("unknown option `{name}` ignored (ngspice ignores it too)"),
+            )),
         }
         Ok(())
     }
@@ -237,14 +429,28 @@ impl Elab<'_> {
         Ok(())
     }
 
-    fn save(&mut self, cmd: &str, fs: &[Field]) -> Result<()> {
+    fn save(&mut self, cmd: &str, fs: &[Field], span: &Span) -> Result<()> {
         let mut fs = fs;
         if cmd == ".print" || cmd == ".plot" {
+            // ngspice: `.print`/`.plot` print (or plot) vectors; they do not select what
+            // is saved. `[analysis] item...`, items as ngspice writes them (`v(a)`,
+            // `v(a,b)`, `i(v1)`, `vdb(out)`, a node alone, `{expr}`).
+            let mut analysis = None;
             if let Some(w) = fs.first().and_then(Field::word) {
-                if matches!(w.to_ascii_lowercase().as_str(), "tran" | "dc" | "op") {
+                let w = w.to_ascii_lowercase();
+                if matches!(w.as_str(), "tran" | "dc" | "op" | "ac" | "noise" | "disto") {
+                    analysis = Some(w);
                     fs = &fs[1..];
                 }
             }
+            let items = fs.iter().map(|f| f.span().token.clone()).collect();
+            self.flat.prints.push(super::Print {
+                command: cmd[1..].to_string(),
+                analysis,
+                items,
+                span: span.clone(),
+            });
+            return Ok(());
         }
         for f in fs {
             let bad = || {
@@ -260,6 +466,19 @@ impl Elab<'_> {
                 Field::Value(Value::Word(w), s) => {
                     let w = w.to_ascii_lowercase();
                     if w == "all" {
+                        // Everything, as with no `.save` at all, plus what else is named.
+                        if !self.flat.saves.iter().any(|s| s == "all") {
+                            self.flat.saves.push(w);
+                        }
+                        continue;
+                    }
+                    if w.starts_with('@') {
+                        self.flat.warnings.push(Warning::at(
+                            s.clone(),
+                            format!(
+                                "device-parameter vector `{w}` is not saved (not supported yet)"
+                            ),
+                        ));
                         continue;
                     }
                     self.saves.push(PendingSave {

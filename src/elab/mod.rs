@@ -7,6 +7,7 @@
 mod control;
 mod element;
 mod flatten;
+mod meas;
 pub mod params;
 mod summary;
 mod tables;
@@ -18,7 +19,7 @@ use std::collections::HashMap;
 use crate::error::{Error, Result, Span};
 use crate::netlist::ast::{Ast, StmtKind};
 
-pub use control::TNOM_CELSIUS;
+pub use control::{option_use, OptionUse, TNOM_CELSIUS};
 pub use summary::summary;
 
 /// Index of a node in [`Flat::nodes`]; 0 is ground.
@@ -108,6 +109,18 @@ pub enum Analysis {
     },
 }
 
+/// A `.print` or `.plot` line.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Print {
+    /// `print` or `plot`.
+    pub command: String,
+    /// The analysis named first (`tran`, `dc`, `op`, `ac`), if any.
+    pub analysis: Option<String>,
+    /// The items as written (`v(out)`, `i(v1)`, `{i(v1)-1.0}`, `out`).
+    pub items: Vec<String>,
+    pub span: Span,
+}
+
 /// A `.options` entry: `reltol=1e-4` → Num; `method=gear` → Word.
 #[derive(Debug, Clone, PartialEq)]
 pub struct OptionEntry {
@@ -136,6 +149,12 @@ pub struct Flat {
     pub saves: Vec<String>,
     /// Resolved top-level parameters (after `--param` overrides).
     pub params: Vec<(String, f64)>,
+    /// `.meas` lines, in order (evaluated after their analysis).
+    pub measures: Vec<crate::wave::meas::Measure>,
+    /// `.print` / `.plot` requests, in order (they do not change what is saved).
+    pub prints: Vec<Print>,
+    /// What was accepted but not acted on (ignored options and dot-commands), in order.
+    pub warnings: Vec<crate::error::Warning>,
 }
 
 impl Flat {

@@ -108,6 +108,11 @@ pub enum StmtKind {
     Global(Vec<Field>),
     /// `.temp` value(s).
     Temp(Vec<Field>),
+    /// `.meas` / `.measure`: its fields.
+    Meas(Vec<Field>),
+    /// A dot-command ngspice accepts that changes nothing spinspice writes (`.width`):
+    /// its name and why it is ignored; elaboration warns.
+    Ignored(String, &'static str),
 }
 
 /// A statement with the span of its first token.

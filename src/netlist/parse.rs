@@ -10,8 +10,8 @@ pub const MAX_SUBCKT_NESTING: usize = 64;
 
 /// Dot-commands ngspice has that spinspice does not (yet).
 const UNSUPPORTED: &[&str] = &[
-    ".ac", ".noise", ".tf", ".sens", ".pz", ".four", ".disto", ".meas", ".measure", ".func",
-    ".csparam", ".nodeset", ".pss", ".sp", ".width", ".if", ".else", ".endif",
+    ".ac", ".noise", ".tf", ".sens", ".pz", ".four", ".disto", ".func", ".csparam", ".nodeset",
+    ".pss", ".sp", ".if", ".else", ".endif",
 ];
 
 /// An expression error at `offset` of the inside of `tok`, as a diagnostic.
@@ -466,6 +466,8 @@ pub fn parse_lines(title: String, lines: Vec<Line>) -> Result<Ast> {
                 StmtKind::Save(head.clone(), fields(toks, &mut i, false, &[])?)
             }
             ".global" => StmtKind::Global(fields(toks, &mut i, false, &[])?),
+            ".meas" | ".measure" => StmtKind::Meas(fields(toks, &mut i, false, &[])?),
+            ".width" => StmtKind::Ignored(head.clone(), "it sets ngspice's print width"),
             ".temp" => StmtKind::Temp(fields(toks, &mut i, false, &[])?),
             ".control" => {
                 return Err(Error::at(

@@ -6,7 +6,9 @@
 //! snapshot text format for `insta`. Every file is written atomically (temp file + rename).
 
 pub mod atomic;
+pub mod compare;
 pub mod csv;
+pub mod meas;
 mod measure;
 pub mod num;
 pub mod ovf;
