@@ -83,8 +83,30 @@ fn why_refused(log: &Path, rc: i32) -> String {
         Some(k) => line[k + "error:".len()..].trim(),
         None => line.trim(),
     };
-    // Keep the construct, drop instance names and numbers after it.
-    msg.chars().take(110).collect()
+    blocker(msg)
+}
+
+/// The construct a message names, without the instance or model it was found on, so that
+/// one blocker in many files counts once: "element `q1`: bipolar ..." → "bipolar ...",
+/// "in `.model mmod`" → "in `.model`".
+fn blocker(msg: &str) -> String {
+    let mut m = msg.to_string();
+    if m.starts_with("element `") {
+        if let Some(k) = m.find("`: ") {
+            m = m[k + 3..].to_string();
+        }
+    }
+    for (pre, keep) in [
+        ("in `.model ", "in `.model`"),
+        ("in `.subckt ", "in `.subckt`"),
+    ] {
+        if let Some(k) = m.find(pre) {
+            if let Some(e) = m[k + pre.len()..].find('`') {
+                m = format!("{}{keep}{}", &m[..k], &m[k + pre.len() + e + 1..]);
+            }
+        }
+    }
+    m.chars().take(110).collect()
 }
 
 fn folder(netlist: &str) -> String {

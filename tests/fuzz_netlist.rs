@@ -7,9 +7,27 @@ use proptest::prelude::*;
 
 fn front_end(text: &str) {
     if let Ok(ast) = spinspice::netlist::parse_str(text, "fuzz.cir") {
-        let _ = spinspice::elab::elaborate(&ast, &[]);
+        if let Ok(flat) = spinspice::elab::elaborate(&ast, &[]) {
+            measure(&flat);
+        }
         let _ = spinspice::elab::elaborate(&ast, &[("a".into(), 2.0)]);
     }
+}
+
+/// Whatever `.meas` lines survived elaboration are evaluated on a small waveform (with a
+/// repeated time point and a NaN, the awkward cases): never a panic.
+fn measure(flat: &spinspice::elab::Flat) {
+    use spinspice::wave::{Signal, Waveforms};
+    let w = Waveforms {
+        title: String::new(),
+        plotname: "Transient Analysis".into(),
+        scale: Signal::new("time", vec![0.0, 1e-9, 1e-9, 2e-9, 3e-9]),
+        signals: vec![
+            Signal::new("v(in)", vec![0.0, 1.0, 1.0, 0.0, f64::NAN]),
+            Signal::new("v(out)", vec![0.0, 0.4, 0.5, 0.6, 0.2]),
+        ],
+    };
+    let _ = spinspice::wave::meas::evaluate_all(&flat.measures, &w, "tran", &flat.params);
 }
 
 /// Valid netlists covering every construct; the mutations start from these.
@@ -27,6 +45,12 @@ const SEEDS: &[&str] = &[
      .model s1 sw vt=1 vh=0.1 ron=1 roff=1meg\n.model m1 mtj state=micromagnetic problem=\"p.toml\"\n\
      V1 a 0 pwl(0 0 1n 1 2n 0) r=0\nD1 a b dmod\nM1 b a 0 0 nm w=1u l=1u\nS1 b 0 a 0 s1\n\
      W1 b c v1 s1\nN1 a b c m1 x=1\nA1 a b c s1\n+ ; continued\n.global vdd\n.temp 27\n",
+    "meas\n.options nopage post=2 foo=1 temp=27 maxord=2 savecurrents\n.width out=80\n\
+     V1 in 0 pulse(0 1 1n 1n 1n 4n 10n)\nR1 in out 1k\nC1 out 0 1\u{b5}\n.tran 10p 30n\n\
+     .save all v(out)\n.probe alli p(r1) i(v1)\n.print tran v(out) {i(v1)-1.0} out\n\
+     .meas tran d TRIG v(in) VAL=0.5 RISE=1 TARG v(out) VAL=0.5 RISE=LAST TD=1n\n\
+     .meas tran w WHEN v(out)=v(in) CROSS=2\n.meas tran f FIND v(out) WHEN v(in)=0.3 FALL=1\n\
+     .meas tran a AVG v(out) FROM=0 TO=10n\n.meas tran p PARAM='d*2+w'\n",
 ];
 
 #[derive(Debug, Clone)]
@@ -45,7 +69,8 @@ enum Mutation {
 const SNIPPETS: &[&str] = &[
     "k", "meg", "MIL", "pF", "e", "e-", "{", "}", "(", ")", "=", "'", "\"", "+", "*", ";", "$",
     ".subckt", ".ends", "params:", "x", "0", "gnd", "1e999", "-", "?", ":", "v(", "i(", ",",
-    ".param", "..", "{a}", "poly(1)", ".include", ".lib", ".endl", "\t", "\u{e9}", "\n+ ",
+    ".param", "..", "{a}", "poly(1)", ".include", ".lib", ".endl", "\t", "\u{e9}", "\n+ ", ".meas",
+    "trig", "targ", "when", "val=", "rise=", "last", "\u{b5}", ".options", ".width",
 ];
 
 fn mutation() -> impl Strategy<Value = Mutation> {

@@ -41,10 +41,13 @@ impl NetlistSource<'_> {
 pub struct RunOptions {
     /// Top-level `.param` overrides, `NAME=VALUE` (as `spinspice run --param`).
     pub params: Vec<String>,
+    /// Accept a netlist without analyses (ngspice's batch mode runs nothing and succeeds);
+    /// by default that is an error.
+    pub allow_no_analysis: bool,
 }
 
 /// Parse and elaborate `src` with the overrides of `opts` and build its circuit; an error
-/// when the netlist has no analysis to run.
+/// when the netlist has no analysis to run (unless `opts.allow_no_analysis`).
 pub fn prepare(src: NetlistSource<'_>, opts: &RunOptions) -> crate::Result<Circuit> {
     let overrides = opts
         .params
@@ -56,7 +59,7 @@ pub fn prepare(src: NetlistSource<'_>, opts: &RunOptions) -> crate::Result<Circu
         NetlistSource::Text { text, name } => crate::netlist::parse_str(text, name)?,
     };
     let flat = crate::elab::elaborate(&ast, &overrides)?;
-    if flat.analyses.is_empty() {
+    if flat.analyses.is_empty() && !opts.allow_no_analysis {
         return Err(Error::Usage(format!(
             "{}: no analysis (.op, .dc or .tran) to run",
             src.label()
@@ -181,6 +184,7 @@ mod tests {
         assert!((vb - 0.75).abs() < 1e-9, "{vb}");
         let opts = RunOptions {
             params: vec!["rb=1k".into()],
+            ..RunOptions::default()
         };
         let c = run_netlist(p.as_path(), &opts).unwrap();
         let vb = c[0].0.get("v(b)").unwrap().values[0];

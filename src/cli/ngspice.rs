@@ -85,13 +85,21 @@ pub fn main(args: Vec<OsString>) -> i32 {
 }
 
 fn run(a: &NgspiceArgs, out: &mut String) -> spinspice::Result<()> {
-    let mut circuit = prepare(NetlistSource::File(&a.file), &RunOptions::default())?;
+    let opts = RunOptions {
+        allow_no_analysis: true,
+        ..RunOptions::default()
+    };
+    let mut circuit = prepare(NetlistSource::File(&a.file), &opts)?;
     for w in circuit.warnings() {
         eprintln!("{w}");
     }
     let spikes = circuit.spike_signals();
     let mut reporter = Reporter::stderr(Duration::from_secs(2));
     let results = circuit.run_all(&mut reporter)?;
+    if results.is_empty() {
+        // As ngspice: nothing to simulate is not an error.
+        out.push_str("note: no analysis in the netlist: nothing simulated\n");
+    }
     if let Some(raw) = &a.raw {
         let plots: Vec<Waveforms> = results.iter().map(|(w, _)| w.clone()).collect();
         spinspice::wave::raw::write_raw(raw, &plots, a.ascii)?;

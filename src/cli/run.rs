@@ -21,6 +21,7 @@ use std::time::Duration;
 pub fn run(a: &RunArgs) -> spinspice::Result<()> {
     let opts = RunOptions {
         params: a.params.clone(),
+        ..RunOptions::default()
     };
     let mut circuit = prepare(NetlistSource::File(&a.file), &opts)?;
     for w in circuit.warnings() {

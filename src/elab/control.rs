@@ -430,6 +430,21 @@ impl Elab<'_> {
     }
 
     fn save(&mut self, cmd: &str, fs: &[Field], span: &Span) -> Result<()> {
+        if cmd == ".probe" {
+            // ngspice goes on past `.probe` items it cannot use (`.probe alli`, `p(r1)`):
+            // save what can be saved, warn about the rest.
+            for f in fs {
+                if let Err(e) = self.save(".probe-item", std::slice::from_ref(f), span) {
+                    self.flat.warnings.push(Warning::at(
+                        f.span().clone(),
+                        format!("`.probe` item ignored: {}", first_line(&e)),
+                    ));
+                }
+            }
+            return Ok(());
+        }
+        let lenient = cmd == ".probe-item";
+        let cmd = if lenient { ".save" } else { cmd };
         let mut fs = fs;
         if cmd == ".print" || cmd == ".plot" {
             // ngspice: `.print`/`.plot` print (or plot) vectors; they do not select what
@@ -482,6 +497,7 @@ impl Elab<'_> {
                         continue;
                     }
                     self.saves.push(PendingSave {
+                        lenient,
                         text: format!("v({w})"),
                         node: vec![w],
                         source: None,
@@ -498,12 +514,14 @@ impl Elab<'_> {
                     };
                     match (name.as_str(), words.len()) {
                         ("v", 1 | 2) => self.saves.push(PendingSave {
+                            lenient,
                             text: format!("v({})", words.join(",")),
                             node: words,
                             source: None,
                             span: span.clone(),
                         }),
                         ("i", 1) => self.saves.push(PendingSave {
+                            lenient,
                             text: format!("i({})", words[0]),
                             node: Vec::new(),
                             source: Some(words[0].clone()),
@@ -530,17 +548,28 @@ impl Elab<'_> {
             };
             self.flat.ics.push((id, value));
         }
-        for s in std::mem::take(&mut self.saves) {
+        'saves: for s in std::mem::take(&mut self.saves) {
+            let mut unknown = None;
             for n in &s.node {
                 let n = if n == "gnd" { "0" } else { n.as_str() };
                 if !self.node_ids.contains_key(n) {
-                    return Err(Error::at(s.span, format!("unknown node `{n}`"), None));
+                    unknown = Some(format!("unknown node `{n}`"));
                 }
             }
             if let Some(src) = &s.source {
                 if !self.names.contains(src) {
-                    return Err(Error::at(s.span, format!("unknown element `{src}`"), None));
+                    unknown = Some(format!("unknown element `{src}`"));
                 }
+            }
+            match unknown {
+                Some(m) if s.lenient => {
+                    self.flat
+                        .warnings
+                        .push(Warning::at(s.span, format!("`.probe` item ignored: {m}")));
+                    continue 'saves;
+                }
+                Some(m) => return Err(Error::at(s.span, m, None)),
+                None => {}
             }
             if !self.flat.saves.contains(&s.text) {
                 self.flat.saves.push(s.text);

@@ -30,6 +30,8 @@ pub struct Ctx<'s> {
 
 /// A `.save` request waiting for the end (nodes and sources must exist).
 pub struct PendingSave {
+    /// From `.probe`: a name that does not resolve is a warning, not an error.
+    pub lenient: bool,
     pub text: String,
     pub node: Vec<String>,
     pub source: Option<String>,

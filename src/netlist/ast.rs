@@ -112,7 +112,7 @@ pub enum StmtKind {
     Meas(Vec<Field>),
     /// A dot-command ngspice accepts that changes nothing spinspice writes (`.width`):
     /// its name and why it is ignored; elaboration warns.
-    Ignored(String, &'static str),
+    Ignored(String, String),
 }
 
 /// A statement with the span of its first token.

@@ -462,12 +462,19 @@ pub fn parse_lines(title: String, lines: Vec<Line>) -> Result<Ast> {
             }
             ".dc" => StmtKind::Dc(fields(toks, &mut i, false, &[])?),
             ".tran" => StmtKind::Tran(fields(toks, &mut i, false, &[])?),
-            ".save" | ".print" | ".probe" | ".plot" => {
-                StmtKind::Save(head.clone(), fields(toks, &mut i, false, &[])?)
-            }
+            // ngspice goes on after a `.probe`/`.print`/`.plot` it cannot read; so do we,
+            // with a warning. A `.save` it cannot read is an error (it changes the output).
+            ".save" | ".print" | ".probe" | ".plot" => match fields(toks, &mut i, false, &[]) {
+                Ok(fs) => StmtKind::Save(head.clone(), fs),
+                Err(Error::Input(d)) if head != ".save" => StmtKind::Ignored(
+                    head.clone(),
+                    format!("{} at column {}", d.message, d.span.col),
+                ),
+                Err(e) => return Err(e),
+            },
             ".global" => StmtKind::Global(fields(toks, &mut i, false, &[])?),
             ".meas" | ".measure" => StmtKind::Meas(fields(toks, &mut i, false, &[])?),
-            ".width" => StmtKind::Ignored(head.clone(), "it sets ngspice's print width"),
+            ".width" => StmtKind::Ignored(head.clone(), "it sets ngspice's print width".into()),
             ".temp" => StmtKind::Temp(fields(toks, &mut i, false, &[])?),
             ".control" => {
                 return Err(Error::at(

@@ -175,9 +175,10 @@ impl Outcome {
     pub fn line(&self, m: &Measure) -> String {
         match &self.value {
             Ok(v) => {
-                let mut s = format!("{:<20}=  {v:.6e}", self.name);
+                let e = |x: f64| super::num::fmt_c_exp(x, 6);
+                let mut s = format!("{:<20}=  {}", self.name, e(*v));
                 for (k, x) in &self.extra {
-                    s.push_str(&format!(" {k}=  {x:.6e}"));
+                    s.push_str(&format!(" {k}=  {}", e(*x)));
                 }
                 s
             }
