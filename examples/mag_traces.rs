@@ -76,9 +76,11 @@ fn main() {
             let work = std::env::temp_dir().join(format!("spinspice_trace_{track}_{freq}"));
             eprintln!("{track} {freq}: running {duration:e} s");
             let r = l
-                .run(&work, &mut |p| {
-                    if p.kind == "run" {
-                        eprintln!("  t = {:.2} ns, wall {:.0} s", p.t * 1e9, p.wall)
+                .run(&work, &mut |e| {
+                    if let spinspice::progress::Event::Stage(p) = e {
+                        if p.kind == "run" {
+                            eprintln!("  t = {:.2} ns, wall {:.0} s", p.t * 1e9, p.wall)
+                        }
                     }
                 })
                 .expect("run");

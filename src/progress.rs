@@ -31,6 +31,8 @@ pub enum Event {
     End,
     /// A line for the log (a seed or stage starting, a summary).
     Note(String),
+    /// A micromagnetic problem's stage and where it stands (`spinspice mag`).
+    Stage(crate::micromag::problem::StageProgress),
     /// Training: batches and epochs.
     #[cfg(feature = "snn")]
     Train(crate::snn::train::TrainEvent),

@@ -19,8 +19,11 @@
 use std::path::PathBuf;
 
 use super::args::MagArgs;
-use spinspice::micromag::problem::{Loaded, Progress};
+use super::progress::Reporter;
+use spinspice::micromag::problem::Loaded;
+use spinspice::progress::{Progress, Silent};
 use spinspice::Result;
+use std::time::Duration;
 
 /// The default output directory: `<problem>.out` beside the problem file
 /// (`models/x.toml` -> `models/x.out`).
@@ -48,36 +51,10 @@ pub fn run(a: &MagArgs) -> Result<()> {
             out.display()
         );
     }
-    let mut report = |pr: &Progress| {
-        if quiet {
-            return;
-        }
-        if pr.kind == "relax" {
-            eprintln!(
-                "stage {}: relaxed ({} steps so far, {:.1} s wall)",
-                pr.stage, pr.accepted, pr.wall
-            );
-        } else {
-            let frac = if pr.t_end > 0.0 { pr.t / pr.t_end } else { 1.0 };
-            let eta = if frac > 0.0 {
-                pr.wall * (1.0 - frac) / frac
-            } else {
-                f64::NAN
-            };
-            eprintln!(
-                "stage {}: t = {:.4} ns / {:.4} ns, dt = {:.3e} s, steps {} (+{} rejected), wall {:.1} s, ETA {:.0} s",
-                pr.stage,
-                pr.t * 1e9,
-                pr.t_end * 1e9,
-                pr.dt,
-                pr.accepted,
-                pr.rejected,
-                pr.wall,
-                eta
-            );
-        }
-    };
-    let r = loaded.run(&out, &mut report)?;
+    let mut silent = Silent;
+    let mut reporter = Reporter::stderr(Duration::from_secs(2));
+    let report: &mut dyn Progress = if quiet { &mut silent } else { &mut reporter };
+    let r = loaded.run(&out, report)?;
     if !quiet {
         eprintln!(
             "done: {} table rows, {} accepted / {} rejected steps, {} field evaluations, {:.1} s wall; {} files in {}",

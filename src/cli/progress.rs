@@ -63,6 +63,7 @@ impl Progress for Reporter {
                 Some(bar) => bar.println(line),
                 None => eprintln!("{line}"),
             },
+            Event::Stage(p) => eprintln!("{}", stage_line(&p)),
             #[cfg(feature = "snn")]
             Event::Train(_) => {}
         }
@@ -143,4 +144,32 @@ impl Reporter {
             );
         }
     }
+}
+
+/// The stderr line of a micromagnetic stage report: relaxed stages with their step count,
+/// run stages with simulated time, step, steps, wall time and ETA.
+pub fn stage_line(pr: &spinspice::micromag::problem::StageProgress) -> String {
+    if pr.kind == "relax" {
+        return format!(
+            "stage {}: relaxed ({} steps so far, {:.1} s wall)",
+            pr.stage, pr.accepted, pr.wall
+        );
+    }
+    let frac = if pr.t_end > 0.0 { pr.t / pr.t_end } else { 1.0 };
+    let eta = if frac > 0.0 {
+        pr.wall * (1.0 - frac) / frac
+    } else {
+        f64::NAN
+    };
+    format!(
+        "stage {}: t = {:.4} ns / {:.4} ns, dt = {:.3e} s, steps {} (+{} rejected), wall {:.1} s, ETA {:.0} s",
+        pr.stage,
+        pr.t * 1e9,
+        pr.t_end * 1e9,
+        pr.dt,
+        pr.accepted,
+        pr.rejected,
+        pr.wall,
+        eta
+    )
 }

@@ -50,7 +50,7 @@ mod measure;
 pub mod run;
 pub mod table;
 
-pub use run::{Progress, RunOutput};
+pub use run::{RunOutput, StageProgress};
 
 /// A whole problem file.
 #[derive(Debug, Clone, Deserialize, PartialEq)]

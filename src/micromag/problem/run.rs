@@ -1,6 +1,7 @@
 //! Running a problem: stages, table rows, OVF snapshots, the m_z map and the run log.
 //!
-//! Library code: nothing is printed; progress goes to a caller-supplied callback.
+//! Library code: nothing is printed; progress goes to the caller's
+//! [`crate::progress::Progress`] sink as [`crate::progress::Event::Stage`] events.
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -12,9 +13,10 @@ use crate::micromag::Simulation;
 use crate::wave::atomic::write_atomic;
 use crate::wave::ovf::{snapshot_name, OvfField, OvfFormat};
 
-/// One progress report.
-#[derive(Debug, Clone)]
-pub struct Progress {
+/// Where a problem run stands, sent as [`crate::progress::Event::Stage`] after each relax
+/// stage and periodically during run stages.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StageProgress {
     /// Stage index and kind (`relax` or `run`).
     pub stage: usize,
     pub kind: &'static str,
@@ -61,7 +63,11 @@ impl RunOutput {
 impl Loaded {
     /// Run every stage; write `table.csv`, `units.txt`, OVF snapshots, `mz.svg`,
     /// `problem.log` and `references.bib` into `out` (created if missing).
-    pub fn run(&self, out: &Path, progress: &mut dyn FnMut(&Progress)) -> Result<RunOutput> {
+    pub fn run(
+        &self,
+        out: &Path,
+        progress: &mut dyn crate::progress::Progress,
+    ) -> Result<RunOutput> {
         std::fs::create_dir_all(out).map_err(|e| Error::io(out, e))?;
         let start = Instant::now();
         let p = &self.problem;
@@ -108,7 +114,9 @@ impl Loaded {
                         other => other,
                     })?;
                     let _ = report;
-                    progress(&self.progress(i, "relax", &sim, t_table, t_table, start));
+                    progress.event(crate::progress::Event::Stage(
+                        self.progress(i, "relax", &sim, t_table, t_table, start),
+                    ));
                 }
                 StageSpec::Run {
                     duration,
@@ -152,7 +160,14 @@ impl Loaded {
                             table.flush()?;
                         }
                         if last_report.elapsed().as_secs_f64() > 1.0 || k == n_rows {
-                            progress(&self.progress(i, "run", &sim, sim.time(), t_end, start));
+                            progress.event(crate::progress::Event::Stage(self.progress(
+                                i,
+                                "run",
+                                &sim,
+                                sim.time(),
+                                t_end,
+                                start,
+                            )));
                             last_report = Instant::now();
                         }
                     }
@@ -200,9 +215,9 @@ impl Loaded {
         t: f64,
         t_end: f64,
         start: Instant,
-    ) -> Progress {
+    ) -> StageProgress {
         let s = sim.stats();
-        Progress {
+        StageProgress {
             stage,
             kind,
             t,
