@@ -68,6 +68,12 @@ struct Cursor<'a> {
 }
 
 impl<'a> Cursor<'a> {
+    /// Where the next field is (or the end of the line).
+    fn here(&self) -> Span {
+        self.peek()
+            .map(|f| f.span().clone())
+            .unwrap_or_else(|| self.end.clone())
+    }
     fn peek(&self) -> Option<&'a Field> {
         self.fs.get(self.i)
     }
@@ -141,20 +147,8 @@ fn edge_and_delay(c: &mut Cursor<'_>, scope: &Scope) -> Result<(Which, f64)> {
     Ok((which, td))
 }
 
-/// `sig VAL=x [RISE|FALL|CROSS=n] [TD=t]` or `AT=t` (after TRIG / TARG).
-fn trig_cond(c: &mut Cursor<'_>, scope: &Scope) -> Result<Cond> {
-    if let Some(a) = c.assign(&["at"]) {
-        return Ok(Cond::At(eval_value(&a.value, &a.value_span, scope)?));
-    }
-    let sig = sig_of_field(c.next("a signal")?)?;
-    let Some(v) = c.assign(&["val"]) else {
-        let at = c
-            .peek()
-            .map(|f| f.span().clone())
-            .unwrap_or_else(|| c.end.clone());
-        return Err(err(&at, "expected `VAL=` after the signal"));
-    };
-    let level = Level::Value(eval_value(&v.value, &v.value_span, scope)?);
+/// The crossing of `level` by `sig`, with the `RISE=`/`FALL=`/`CROSS=` and `TD=` that follow.
+fn cross(c: &mut Cursor<'_>, scope: &Scope, sig: Sig, level: Level) -> Result<Cond> {
     let (which, td) = edge_and_delay(c, scope)?;
     Ok(Cond::Cross {
         sig,
@@ -162,6 +156,20 @@ fn trig_cond(c: &mut Cursor<'_>, scope: &Scope) -> Result<Cond> {
         which,
         td,
     })
+}
+
+/// `sig VAL=x [RISE|FALL|CROSS=n] [TD=t]` or `AT=t` (after TRIG / TARG).
+fn trig_cond(c: &mut Cursor<'_>, scope: &Scope) -> Result<Cond> {
+    if let Some(a) = c.assign(&["at"]) {
+        return Ok(Cond::At(eval_value(&a.value, &a.value_span, scope)?));
+    }
+    let sig = sig_of_field(c.next("a signal")?)?;
+    let Some(v) = c.assign(&["val"]) else {
+        let at = c.here();
+        return Err(err(&at, "expected `VAL=` after the signal"));
+    };
+    let level = Level::Value(eval_value(&v.value, &v.value_span, scope)?);
+    cross(c, scope, sig, level)
 }
 
 /// `sig=x [RISE|FALL|CROSS=n] [TD=t]` (after WHEN).
@@ -179,13 +187,7 @@ fn when_cond(c: &mut Cursor<'_>, scope: &Scope) -> Result<Cond> {
         Value::Expr(Expr::Current(n), _) => Level::Sig(Sig::Vector(format!("i({n})"))),
         v => Level::Value(eval_value(v, &a.value_span, scope)?),
     };
-    let (which, td) = edge_and_delay(c, scope)?;
-    Ok(Cond::Cross {
-        sig,
-        level,
-        which,
-        td,
-    })
+    cross(c, scope, sig, level)
 }
 
 /// `AT=t` or `WHEN cond` (after FIND / DERIV).
@@ -196,10 +198,7 @@ fn at_or_when(c: &mut Cursor<'_>, scope: &Scope) -> Result<Cond> {
     if c.keyword("when") {
         return when_cond(c, scope);
     }
-    let at = c
-        .peek()
-        .map(|f| f.span().clone())
-        .unwrap_or_else(|| c.end.clone());
+    let at = c.here();
     Err(err(&at, "expected `AT=t` or `WHEN sig=value`"))
 }
 
@@ -255,10 +254,7 @@ impl Elab<'_> {
                     "trig" => {
                         let trig = trig_cond(&mut c, scope)?;
                         if !c.keyword("targ") {
-                            let at = c
-                                .peek()
-                                .map(|f| f.span().clone())
-                                .unwrap_or_else(|| c.end.clone());
+                            let at = c.here();
                             return Err(err(&at, "expected `TARG` after the trigger"));
                         }
                         let targ = trig_cond(&mut c, scope)?;
