@@ -272,14 +272,19 @@ impl Simulation {
                 "pulse train needs 0 < width <= period and a finite start (got start {start}, width {width}, period {period})"
             )));
         }
-        self.eq.drive = CurrentDrive::Pulses {
+        self.set_current_drive(CurrentDrive::Pulses {
             j,
             start,
             width,
             period,
-        };
-        self.fsal = false;
+            count: 0,
+        });
         Ok(())
+    }
+    /// Drive the current density by `drive`; `advance`/`advance_to` land on its edges.
+    pub fn set_current_drive(&mut self, drive: CurrentDrive) {
+        self.eq.drive = drive;
+        self.fsal = false;
     }
     /// The current density at the present time.
     pub fn current_density(&self) -> V3 {

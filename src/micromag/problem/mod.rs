@@ -334,54 +334,39 @@ pub enum WaveformKind {
 }
 
 impl CurrentSpec {
-    /// J(t) in A/m^2 (t from the start of the first run stage).
-    pub fn at(&self, t: f64) -> f64 {
+    /// The drive along `direction` (a unit vector): a step at `delay` (dc) or the pulse
+    /// train; one implementation of pulse trains with the circuit-facing
+    /// [`crate::micromag::Simulation::set_current_pulses`].
+    pub fn drive_along(&self, direction: [f64; 3]) -> crate::micromag::CurrentDrive {
+        let j = [
+            self.amplitude * direction[0],
+            self.amplitude * direction[1],
+            self.amplitude * direction[2],
+        ];
         match self.waveform {
-            WaveformKind::Dc => {
-                if t >= self.delay {
-                    self.amplitude
-                } else {
-                    0.0
-                }
-            }
-            WaveformKind::Pulses => {
-                let s = t - self.delay;
-                if s < 0.0 || self.period <= 0.0 {
-                    return 0.0;
-                }
-                let k = (s / self.period).floor();
-                if self.count > 0 && k >= self.count as f64 {
-                    return 0.0;
-                }
-                if s - k * self.period < self.width {
-                    self.amplitude
-                } else {
-                    0.0
-                }
-            }
+            WaveformKind::Dc => crate::micromag::CurrentDrive::Step {
+                j,
+                start: self.delay,
+            },
+            WaveformKind::Pulses => crate::micromag::CurrentDrive::Pulses {
+                j,
+                start: self.delay,
+                width: self.width,
+                period: self.period,
+                count: self.count,
+            },
         }
+    }
+
+    /// J(t) in A/m^2 along the current's direction (t from the start of the first run
+    /// stage).
+    pub fn at(&self, t: f64) -> f64 {
+        self.drive_along([1.0, 0.0, 0.0]).at(t)[0]
     }
 
     /// Times where J(t) jumps (for step control), within [0, t_end].
     pub fn edges(&self, t_end: f64) -> Vec<f64> {
-        let mut v = Vec::new();
-        match self.waveform {
-            WaveformKind::Dc => v.push(self.delay),
-            WaveformKind::Pulses => {
-                let mut k = 0usize;
-                while self.period > 0.0 && (self.count == 0 || k < self.count) {
-                    let t0 = self.delay + k as f64 * self.period;
-                    if t0 > t_end {
-                        break;
-                    }
-                    v.push(t0);
-                    v.push(t0 + self.width);
-                    k += 1;
-                }
-            }
-        }
-        v.retain(|&t| (0.0..=t_end).contains(&t));
-        v
+        self.drive_along([1.0, 0.0, 0.0]).edges(0.0, t_end)
     }
 }
 

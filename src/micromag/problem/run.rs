@@ -235,13 +235,9 @@ impl Loaded {
         sim.set_applied_field(e.field);
         match &e.current {
             Some(c) => {
-                let c = c.clone();
                 let n = super::validate::norm(c.direction);
                 let d = [c.direction[0] / n, c.direction[1] / n, 0.0];
-                sim.set_current_waveform(move |t| {
-                    let j = c.at(t);
-                    [j * d[0], j * d[1], 0.0]
-                });
+                sim.set_current_drive(c.drive_along(d));
             }
             None => sim.set_current_density([0.0; 3]),
         }
