@@ -27,6 +27,14 @@ const SEEDS: &[&str] = &[
      .model s1 sw vt=1 vh=0.1 ron=1 roff=1meg\n.model m1 mtj state=micromagnetic problem=\"p.toml\"\n\
      V1 a 0 pwl(0 0 1n 1 2n 0) r=0\nD1 a b dmod\nM1 b a 0 0 nm w=1u l=1u\nS1 b 0 a 0 s1\n\
      W1 b c v1 s1\nN1 a b c m1 x=1\nA1 a b c s1\n+ ; continued\n.global vdd\n.temp 27\n",
+    "expr\n.options seed=3\n.func sq(x) = x*x\n.func f2(a,b) {a*sq(b) % 7 + pwr(a, 0.5)}\n\
+     .param a=2 m={nint(2.5)} g={agauss(1, 0.1, 3) + unif(1, 0.1) + limit(1, 0.1)}\n\
+     .csparam c1={-2^2 ** 2}\n.if (m == 2 && a > 1)\nR1 a 0 {f2(a, 3)}\n.elseif (a < 0)\n\
+     R1 a 0 2k\n.else\n.param z=1\nR1 a 0 3k\n.endif\nV1 a 0 'a*2'\n\
+     B1 b 0 v=pwl(v(a), 0,0, 1,1, 2,4) + sq(v(a)) + u(v(a)) + uramp(-v(a))\nRb b 0 1k\n\
+     E1 c 0 poly(2) a 0 b 0 0 1 1 0.5\nRc c 0 1k\nF1 d 0 poly(1) v1 0 2\nRd d 0 1\n\
+     .subckt s n k=1\n.func h(x) = x*k\n.if (k > 1)\nR1 n 0 {h(2)}\n.else\nR1 n 0 1\n.endif\n\
+     .ends\nX1 a s k=2\n.op\n",
 ];
 
 #[derive(Debug, Clone)]
@@ -43,9 +51,60 @@ enum Mutation {
 
 /// Bits spliced into tokens and lines.
 const SNIPPETS: &[&str] = &[
-    "k", "meg", "MIL", "pF", "e", "e-", "{", "}", "(", ")", "=", "'", "\"", "+", "*", ";", "$",
-    ".subckt", ".ends", "params:", "x", "0", "gnd", "1e999", "-", "?", ":", "v(", "i(", ",",
-    ".param", "..", "{a}", "poly(1)", ".include", ".lib", ".endl", "\t", "\u{e9}", "\n+ ",
+    "k",
+    "meg",
+    "MIL",
+    "pF",
+    "e",
+    "e-",
+    "{",
+    "}",
+    "(",
+    ")",
+    "=",
+    "'",
+    "\"",
+    "+",
+    "*",
+    ";",
+    "$",
+    ".subckt",
+    ".ends",
+    "params:",
+    "x",
+    "0",
+    "gnd",
+    "1e999",
+    "-",
+    "?",
+    ":",
+    "v(",
+    "i(",
+    ",",
+    ".param",
+    "..",
+    "{a}",
+    "poly(1)",
+    ".include",
+    ".lib",
+    ".endl",
+    "\t",
+    "\u{e9}",
+    "\n+ ",
+    ".if (1)",
+    ".elseif (0)",
+    ".else",
+    ".endif",
+    ".func f(x) = x",
+    "f(",
+    "sq(sq(",
+    "%",
+    "**",
+    "poly(3)",
+    "gauss(",
+    "pwl(",
+    "\n.endif\n",
+    "\n.if (a)\n",
 ];
 
 fn mutation() -> impl Strategy<Value = Mutation> {
@@ -145,7 +204,7 @@ proptest! {
     }
 
     #[test]
-    fn expressions_never_panic(text in "[a-z0-9 .+*/^(){}<>=!&|?:,_-]{0,80}") {
+    fn expressions_never_panic(text in "[a-z0-9 .+*/^%(){}<>=!&|?:,_-]{0,80}") {
         if let Ok(e) = spinspice::netlist::expr::parse_expr(&text) {
             let _ = spinspice::netlist::expr::eval(&e, &|n| (n.len() == 1).then_some(0.5));
         }
