@@ -136,3 +136,34 @@ fn poly() {
 fn nodeset() {
     check_tol("expr_nodeset", 1e-6);
 }
+
+fn elaborate(text: &str) -> spinspice::Result<spinspice::elab::Flat> {
+    let ast = spinspice::netlist::parse_str(text, "t.cir")?;
+    spinspice::elab::elaborate(&ast, &[])
+}
+
+/// `.csparam`: ngspice 39 evaluates it with the `.param` values for its `.control`
+/// interpreter (`echo $&b` prints 6 for the netlist below) and stops with an error where
+/// the netlist itself uses it; spinspice keeps it in `Flat::csparams` and says the name
+/// is unknown to the netlist.
+#[test]
+fn csparam_is_for_the_control_block() {
+    let f = elaborate("t\n.param a=2\n.csparam b={a*3}\nv1 1 0 1\nr1 1 0 1k\n.op\n.end\n").unwrap();
+    assert_eq!(f.csparams, vec![("b".to_string(), 6.0)]);
+    let e = elaborate("t\n.csparam b=5\nv1 1 0 {b}\nr1 1 0 1k\n.op\n.end\n").unwrap_err();
+    assert!(e.to_string().contains("unknown parameter `b`"), "{e}");
+}
+
+/// A `.param` in a `.if` branch not taken still applies, as in ngspice 39: spinspice
+/// warns there (expr_cond.cir checks the values).
+#[test]
+fn param_in_branch_not_taken_warns() {
+    let f = elaborate(
+        "t\n.param r=1k\n.if (1)\nr1 a 0 {r}\n.else\n.param r=2k\n.endif\nv1 a 0 1\n.op\n.end\n",
+    )
+    .unwrap();
+    assert_eq!(f.params, vec![("r".to_string(), 2000.0)]);
+    assert_eq!(f.warnings.len(), 1);
+    let w = f.warnings[0].to_string();
+    assert!(w.contains("not taken still applies"), "{w}");
+}

@@ -302,6 +302,7 @@ impl Elab<'_> {
             | StmtKind::Ic(_)
             | StmtKind::Nodeset(_)
             | StmtKind::Func(_)
+            | StmtKind::Csparam(_)
             | StmtKind::If(_) => {}
         }
         Ok(())

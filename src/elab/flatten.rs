@@ -206,7 +206,7 @@ impl<'a> Elab<'a> {
                     let new = self.ics.split_off(before);
                     self.nodesets.extend(new);
                 }
-                StmtKind::Global(_) if ctx.body == 0 => {}
+                StmtKind::Global(_) | StmtKind::Csparam(_) if ctx.body == 0 => {}
                 other => {
                     if ctx.body != 0 {
                         return Err(Error::at(

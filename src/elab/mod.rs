@@ -154,6 +154,9 @@ pub struct Flat {
     pub saves: Vec<String>,
     /// Resolved top-level parameters (after `--param` overrides).
     pub params: Vec<(String, f64)>,
+    /// `.csparam` values, evaluated with the top-level parameters: for the `.control`
+    /// interpreter (the netlist cannot use them, as in ngspice 39).
+    pub csparams: Vec<(String, f64)>,
     /// `.meas` lines, in order (evaluated after their analysis).
     pub measures: Vec<crate::wave::meas::Measure>,
     /// `.print` / `.plot` requests, in order (they do not change what is saved).
@@ -209,7 +212,7 @@ fn seed(ast: &Ast) -> Result<u64> {
             if let crate::netlist::ast::Field::Assign(a) = f {
                 if a.name == "seed" {
                     let v = params::eval_value(&a.value, &a.value_span, &params::Scope::default())?;
-                    if !(v >= 0.0 && v < 1.8e19 && v.fract() == 0.0) {
+                    if !((0.0..1.8e19).contains(&v) && v.fract() == 0.0) {
                         return Err(Error::at(
                             a.value_span.clone(),
                             format!("`seed` must be a whole number >= 0, got {v}"),
@@ -279,6 +282,14 @@ pub fn elaborate(ast: &Ast, overrides: &[(String, f64)]) -> Result<Flat> {
     e.flat.title = ast.title.clone();
     e.flat.params = top_vals;
     e.flat.warnings = warnings;
+    for st in &stmts {
+        if let StmtKind::Csparam(v) = &st.kind {
+            for a in v {
+                let x = params::eval_value(&a.value, &a.value_span, &scope)?;
+                e.flat.csparams.push((a.name.clone(), x));
+            }
+        }
+    }
     for st in &stmts {
         if let StmtKind::Global(fs) = &st.kind {
             for f in fs {

@@ -95,7 +95,7 @@ impl Elab<'_> {
                 ))
             }
         };
-        if !(dim >= 1.0 && dim <= MAX_POLY_DIM as f64 && dim.fract() == 0.0) {
+        if !((1.0..=MAX_POLY_DIM as f64).contains(&dim) && dim.fract() == 0.0) {
             return Err(Error::at(
                 pspan.clone(),
                 format!(

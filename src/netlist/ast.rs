@@ -115,6 +115,9 @@ pub enum StmtKind {
     Param(Vec<Assign>),
     /// `.func`.
     Func(FuncDef),
+    /// `.csparam name=value ...`: values for the `.control` interpreter only (ngspice 39
+    /// does not let the netlist use them).
+    Csparam(Vec<Assign>),
     /// `.if` ... `.elseif` ... `.else` ... `.endif`: the branches in order.
     If(Vec<Branch>),
     Subckt(Subckt),

@@ -543,7 +543,18 @@ pub fn parse_lines(title: String, lines: Vec<Line>) -> Result<Ast> {
                 continue;
             }
             ".func" => StmtKind::Func(func_def(toks)?),
-            ".param" | ".params" | ".csparam" => {
+            ".csparam" => {
+                let fs = fields(toks, &mut i, false, &[])?;
+                if fs.is_empty() {
+                    return Err(Error::at(
+                        end_span(toks),
+                        "`.csparam` needs `name=value`",
+                        None,
+                    ));
+                }
+                StmtKind::Csparam(only_assigns(fs, "`.csparam`")?)
+            }
+            ".param" | ".params" => {
                 let fs = fields(toks, &mut i, false, &[])?;
                 if fs.is_empty() {
                     return Err(Error::at(
