@@ -167,3 +167,12 @@ fn param_in_branch_not_taken_warns() {
     let w = f.warnings[0].to_string();
     assert!(w.contains("not taken still applies"), "{w}");
 }
+
+/// `temper` in an element value: ngspice 39 gives i(v1) = -9.73710e-04 A for
+/// `v1 1 0 1` / `r1 1 0 r={1k + temper}` (1027 ohm at 27 °C).
+#[test]
+fn temper_in_element_values() {
+    let w = op_values("t\nv1 1 0 1\nr1 1 0 r={1k + temper}\n.op\n.end\n");
+    let i = w.get("i(v1)").unwrap().values[0];
+    assert!((i + 1.0 / 1027.0).abs() < 1e-15, "{i}");
+}

@@ -268,6 +268,9 @@ pub fn elaborate(ast: &Ast, overrides: &[(String, f64)]) -> Result<Flat> {
     // Evaluated afresh with the generator restarted: random functions draw the same
     // numbers whether or not the netlist has `.if` blocks.
     let root = params::Scope {
+        // `temper` in element values (`r={1k + temper}`): the circuit temperature, which
+        // is TNOM (27 °C) in spinspice; ngspice 39 gives 1027 ohm for that resistor.
+        vars: [("temper".to_string(), TNOM_CELSIUS)].into_iter().collect(),
         funcs: flatten::body_funcs(&tables, 0),
         rng: Some(params::Rng::new(seed(ast)?)),
         ..params::Scope::default()
