@@ -119,7 +119,15 @@ fn eval_inner(e: &Expr, lookup: &dyn Fn(&str) -> Option<f64>) -> Result<f64, Exp
     })
 }
 
-/// Apply the function `name` to evaluated arguments.
+/// Apply the function `name` to evaluated arguments (not the random ones).
+///
+/// Where spinspice knowingly differs from ngspice 39's `.param` evaluation: `min`/`max`
+/// take any number of arguments (ngspice's take two; with three it returns the min/max of
+/// the first and last, with four it stops on a syntax error); `limit(x, lo, hi)` clamps
+/// (ngspice has only the random `limit(nom, avar)`, and with three arguments returns
+/// nom ± the last one); `u`, `uramp`, `atan2`, `if`, `sign` and `pwl` also work in
+/// `.param` (ngspice has them in B sources only); `pi` is π (ngspice's `.param` does not
+/// know it).
 pub fn call(name: &str, a: &[f64]) -> Result<f64, ExprError> {
     let arg = |k: usize| {
         a.get(k)
