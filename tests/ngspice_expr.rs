@@ -176,3 +176,15 @@ fn temper_in_element_values() {
     let i = w.get("i(v1)").unwrap().values[0];
     assert!((i + 1.0 / 1027.0).abs() < 1e-15, "{i}");
 }
+
+/// Over time: a B-source pwl and uramp, POLY E and G, a `.func` in a B source, driving an
+/// RC (tau = 100 ns) from a 1 MHz sine. Both run with reltol = 1e-6 and a 1 ns maximum
+/// step; the tolerance, 0.1 % of each signal's swing at ngspice's points (ours
+/// interpolated), is the linear references' (tests/ngspice_linear.rs) and leaves room for
+/// the pwl corners, which each program's step control meets differently.
+#[test]
+fn tran() {
+    let ours = common::simulate_reference("expr_tran");
+    let reference = common::load_reference("expr_tran");
+    common::assert_matches("expr_tran", &ours, &reference, 1e-3);
+}
