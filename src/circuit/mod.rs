@@ -190,6 +190,16 @@ impl Circuit {
             }
             ics.push((node - 1, v));
         }
+        let mut nodesets = Vec::new();
+        for &(node, v) in &flat.nodesets {
+            if node == 0 || node > nn {
+                return Err(Error::Usage(format!(
+                    "`.nodeset` on node {} which is ground or does not exist",
+                    flat.nodes.get(node).map(String::as_str).unwrap_or("?")
+                )));
+            }
+            nodesets.push((node - 1, v));
+        }
         let nslots = pattern.entries.len();
         let nnz = pattern.nnz();
         let eng = Engine {
@@ -203,6 +213,7 @@ impl Circuit {
             opts,
             all_linear,
             ics,
+            nodesets,
             slots: vec![0.0; nslots],
             vals: vec![0.0; nnz],
             rhs: vec![0.0; n],

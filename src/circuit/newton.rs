@@ -75,6 +75,8 @@ pub struct Engine {
     pub all_linear: bool,
     /// `.ic` unknowns and values.
     pub ics: Vec<(usize, f64)>,
+    /// `.nodeset` unknowns and values (see `Circuit::solve_dc`).
+    pub nodesets: Vec<(usize, f64)>,
     pub(crate) slots: Vec<f64>,
     pub(crate) vals: Vec<f64>,
     pub(crate) rhs: Vec<f64>,

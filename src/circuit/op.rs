@@ -80,6 +80,30 @@ impl Circuit {
             clamp_ics,
         };
         let mut hist = History::default();
+        // `.nodeset`: as ngspice, a first Newton solve with the nodeset nodes held at their
+        // values (by the same 1e10 S stamp as `.ic`), then the free solve starts from there.
+        // A held solve that fails is dropped: the free solve starts from where it would have.
+        let mut base = base;
+        if fresh && !self.eng.nodesets.is_empty() {
+            let start = self.eng.x.clone();
+            let saved = std::mem::take(&mut self.eng.ics);
+            let mut held = self.eng.nodesets.clone();
+            if clamp_ics {
+                held.extend(saved.iter().copied());
+            }
+            self.eng.ics = held;
+            let ctx = SolveCtx {
+                clamp_ics: true,
+                ..base
+            };
+            let ok = self.attempt(&ctx, &mut hist, when, || "newton with .nodeset held".into());
+            self.eng.ics = saved;
+            if ok? {
+                base = base_no_init(&base);
+            } else {
+                self.eng.x.copy_from_slice(&start);
+            }
+        }
         let x0 = self.eng.x.clone();
         if self.attempt(&base, &mut hist, when, || "newton".into())? {
             return Ok(());

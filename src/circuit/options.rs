@@ -105,6 +105,9 @@ impl Options {
                 }
                 continue;
             }
+            if name == "seed" {
+                continue; // applied at elaboration (the random functions' generator)
+            }
             if !NAMES.contains(&name.as_str()) {
                 return Err(Error::at(
                     e.span.clone(),

@@ -42,6 +42,11 @@ pub const FUNCTIONS: &[(&str, usize)] = &[
     ("floor", 1),
     ("ceil", 1),
     ("int", 1),
+    ("nint", 1),
+    ("asinh", 1),
+    ("acosh", 1),
+    ("atanh", 1),
+    ("pwl", 3), // x, then (x, y) pairs: any odd count from 3
     ("min", 2), // or more
     ("max", 2),
     ("pow", 2),
@@ -214,7 +219,8 @@ pub fn compile(e: &Expr, flat: &Flat, refs: &mut Vec<Target>, span: &Span) -> Re
                 ));
             };
             let variadic = f == "min" || f == "max";
-            if args.len() != FUNCTIONS[k].1 && !(variadic && args.len() >= 2) {
+            let pwl_ok = f == "pwl" && args.len() >= 3 && args.len() % 2 == 1;
+            if args.len() != FUNCTIONS[k].1 && !(variadic && args.len() >= 2) && !pwl_ok {
                 return Err(err(
                     format!(
                         "`{f}` takes {} argument(s), got {}",

@@ -30,7 +30,7 @@ pub enum OptionUse {
 /// Options spinspice applies (handled by `crate::circuit::options::Options`).
 const APPLIED: &[&str] = &[
     "reltol", "abstol", "vntol", "chgtol", "trtol", "method", "maxstep", "itl1", "itl2", "itl4",
-    "gmin", "spikes", "spikevth",
+    "gmin", "spikes", "spikevth", "seed",
 ];
 
 /// ngspice options that change only what it prints or how it keeps accounts (and options
@@ -89,7 +89,6 @@ const NOT_APPLIED: &[&str] = &[
     "ramptime",
     "bypass",
     "autostop",
-    "seed",
     "trytocompact",
     "noopalter",
     "gminfactor",
@@ -300,7 +299,11 @@ impl Elab<'_> {
             | StmtKind::Subckt(_)
             | StmtKind::Model(_)
             | StmtKind::Element(_)
-            | StmtKind::Ic(_) => {}
+            | StmtKind::Ic(_)
+            | StmtKind::Nodeset(_)
+            | StmtKind::Func(_)
+            | StmtKind::Csparam(_)
+            | StmtKind::If(_) => {}
         }
         Ok(())
     }

@@ -32,7 +32,7 @@ fn after(s: &Span) -> Span {
 
 impl Elab<'_> {
     /// Register a flat element name; duplicates are errors.
-    fn claim(&mut self, name: &str, span: &Span) -> Result<()> {
+    pub(super) fn claim(&mut self, name: &str, span: &Span) -> Result<()> {
         if !self.names.insert(name.to_string()) {
             return Err(Error::at(
                 span.clone(),
@@ -44,7 +44,7 @@ impl Elab<'_> {
     }
 
     /// Take `n` node names from the front of `fields`.
-    fn take_nodes(
+    pub(super) fn take_nodes(
         &mut self,
         el: &Element,
         span: &Span,
@@ -123,6 +123,9 @@ impl Elab<'_> {
                 (self.take_nodes(el, span, f, 2, ctx)?, None, &f[2..])
             }
             'e' | 'g' | 'f' | 'h' => {
+                if matches!(f.get(2), Some(Field::Call { name, .. }) if name == "poly") {
+                    return self.poly_source(el, span, ctx); // expr: elab::poly
+                }
                 let n = if matches!(letter, 'e' | 'g') { 4 } else { 2 };
                 check_controlled(el, f)?;
                 let nodes = self.take_nodes(el, span, f, n, ctx)?;
@@ -256,9 +259,12 @@ impl Elab<'_> {
         let Field::Assign(a) = &rest[pos] else {
             return Ok(rest);
         };
-        let e = value_expr(&a.value, &a.value_span)?;
-        let mut err: Option<Error> = None;
         let scope = ctx.scope;
+        // `.func` calls expanded (expr: elab::params).
+        let e = scope
+            .expand(&value_expr(&a.value, &a.value_span)?)
+            .map_err(|e| Error::at(a.value_span.clone(), e.message, None))?;
+        let mut err: Option<Error> = None;
         let mut nodes_seen: Vec<String> = Vec::new();
         let flat_expr = e.rewrite(&mut |x| match x {
             Expr::Var(n) if matches!(n.as_str(), "time" | "temper" | "hertz") => None,
@@ -291,6 +297,8 @@ impl Elab<'_> {
         if let Some(e) = err {
             return Err(e);
         }
+        // Random functions of constants are drawn once, here (expr: elab::params).
+        let flat_expr = super::params::draw_random(&flat_expr, scope, &a.value_span)?;
         for n in nodes_seen {
             self.intern(n);
         }
@@ -315,7 +323,7 @@ fn check_controlled(el: &Element, rest: &[Field]) -> Result<()> {
             _ => continue,
         };
         let what = match name.as_str() {
-            "poly" => "POLY controlled sources are not supported",
+            "poly" => "POLY(n) must follow the two output nodes (`E1 out 0 POLY(1) a 0 0 2`)",
             "value" | "vol" | "cur" => {
                 "behavioural controlled sources (`value=`) are not supported"
             }

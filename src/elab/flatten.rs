@@ -11,7 +11,7 @@ use super::params::{eval_block, eval_value, Scope};
 use super::tables::Tables;
 use super::{Flat, NodeId};
 use crate::error::{Error, Result, Span};
-use crate::netlist::ast::{Assign, Element, Field, StmtKind};
+use crate::netlist::ast::{Assign, Element, Field, FuncDef, Stmt, StmtKind};
 
 /// Deepest nesting of subcircuit instances accepted.
 pub const MAX_INSTANCE_DEPTH: usize = 256;
@@ -46,23 +46,53 @@ pub struct Elab<'a> {
     pub names: HashSet<String>,
     pub globals: HashSet<String>,
     pub ics: Vec<(String, f64, Span)>,
+    /// `.nodeset` entries (flat node name, value, span), resolved at the end.
+    pub nodesets: Vec<(String, f64, Span)>,
     pub saves: Vec<PendingSave>,
     pub dc_sources: Vec<(String, Span)>,
     /// Subcircuit bodies being expanded (recursion check).
     pub active: Vec<usize>,
 }
 
-/// The `.param` assignments written directly in a body.
+/// The `.param` assignments written directly in a body, those inside its `.if` blocks
+/// included whatever the conditions (ngspice 39 applies them all: see `elab::cond`).
 pub fn body_params<'a>(t: &Tables<'a>, body: usize) -> Vec<&'a Assign> {
-    t.bodies[body]
-        .stmts
+    let mut out = Vec::new();
+    params_in(t.bodies[body].stmts, &mut out);
+    out
+}
+
+/// The `.param` assignments of `stmts` (a top-level body), `.if` blocks included.
+pub fn params_of(stmts: &[Stmt]) -> Vec<&Assign> {
+    let mut out = Vec::new();
+    params_in(stmts, &mut out);
+    out
+}
+
+/// The `.func` definitions of `stmts` outside `.if` blocks.
+pub fn funcs_of(stmts: &[Stmt]) -> HashMap<String, FuncDef> {
+    stmts
         .iter()
         .filter_map(|s| match &s.kind {
-            StmtKind::Param(v) => Some(v.iter()),
+            StmtKind::Func(f) => Some((f.name.clone(), f.clone())),
             _ => None,
         })
-        .flatten()
         .collect()
+}
+
+fn params_in<'a>(stmts: &'a [Stmt], out: &mut Vec<&'a Assign>) {
+    for s in stmts {
+        match &s.kind {
+            StmtKind::Param(v) => out.extend(v.iter()),
+            StmtKind::If(branches) => branches.iter().for_each(|b| params_in(&b.body, out)),
+            _ => {}
+        }
+    }
+}
+
+/// The `.func` definitions written directly in a body (later ones win).
+pub fn body_funcs(t: &Tables<'_>, body: usize) -> HashMap<String, FuncDef> {
+    funcs_of(t.bodies[body].stmts)
 }
 
 impl<'a> Elab<'a> {
@@ -80,6 +110,7 @@ impl<'a> Elab<'a> {
             names: HashSet::new(),
             globals: HashSet::new(),
             ics: Vec::new(),
+            nodesets: Vec::new(),
             saves: Vec::new(),
             dc_sources: Vec::new(),
             active: Vec::new(),
@@ -132,13 +163,52 @@ impl<'a> Elab<'a> {
     /// Expand every statement of `ctx.body`.
     pub fn body(&mut self, ctx: &Ctx) -> Result<()> {
         let stmts = self.t.bodies[ctx.body].stmts;
+        self.stmts(stmts, ctx)
+    }
+
+    /// Expand `stmts`, written in `ctx.body`.
+    fn stmts(&mut self, stmts: &[Stmt], ctx: &Ctx) -> Result<()> {
         for st in stmts {
             match &st.kind {
                 StmtKind::Element(el) if el.letter == 'x' => self.instance(el, &st.span, ctx)?,
                 StmtKind::Element(el) => self.element(el, &st.span, ctx)?,
-                StmtKind::Param(_) | StmtKind::Subckt(_) | StmtKind::Model(_) => {}
+                StmtKind::If(branches) => {
+                    // Inside a subcircuit, evaluated per instance (top-level blocks are
+                    // resolved before elaboration by `elab::cond`).
+                    if let Some(b) = super::cond::choose(branches, ctx.scope)? {
+                        self.stmts(&b.body, ctx)?;
+                    }
+                }
+                StmtKind::Param(_)
+                | StmtKind::Func(_)
+                | StmtKind::Subckt(_)
+                | StmtKind::Model(_) => {}
                 StmtKind::Ic(v) => self.ic(v, ctx)?,
-                StmtKind::Global(_) if ctx.body == 0 => {}
+                StmtKind::Nodeset(v) => {
+                    for a in v {
+                        let ok = a
+                            .name
+                            .strip_prefix("v(")
+                            .and_then(|r| r.strip_suffix(')'))
+                            .is_some_and(|n| !n.is_empty() && !n.contains(','));
+                        if !ok {
+                            return Err(Error::at(
+                                a.span.clone(),
+                                format!(
+                                    "expected `v(node)=value` in `.nodeset`, found `{}`",
+                                    a.name
+                                ),
+                                None,
+                            ));
+                        }
+                    }
+                    // `.ic`'s parsing, kept apart (expr: elab::flatten).
+                    let before = self.ics.len();
+                    self.ic(v, ctx)?;
+                    let new = self.ics.split_off(before);
+                    self.nodesets.extend(new);
+                }
+                StmtKind::Global(_) | StmtKind::Csparam(_) if ctx.body == 0 => {}
                 other => {
                     if ctx.body != 0 {
                         return Err(Error::at(
@@ -287,13 +357,16 @@ impl<'a> Elab<'a> {
         let vals = eval_block(&defaults, lex.scope, &fixed)?;
         let sub_scope = Scope {
             vars: vals.into_iter().collect(),
+            funcs: body_funcs(&self.t, sub_id),
             parent: Some(lex.scope),
+            ..Scope::default()
         };
         let inner = body_params(&self.t, sub_id);
         let body_vals = eval_block(&inner, &sub_scope, &HashMap::new())?;
         let body_scope = Scope {
             vars: body_vals.into_iter().collect(),
             parent: Some(&sub_scope),
+            ..Scope::default()
         };
         let path = if ctx.path.is_empty() {
             el.name.clone()

@@ -4,11 +4,13 @@
 //! instance names), numbers nodes, binds `.model` cards, and hands every element to the
 //! device registry as a generic [`Instance`].
 
+mod cond;
 mod control;
 mod element;
 mod flatten;
 mod meas;
 pub mod params;
+mod poly;
 mod summary;
 mod tables;
 #[cfg(test)]
@@ -144,11 +146,17 @@ pub struct Flat {
     pub options: Vec<OptionEntry>,
     /// `.ic v(node)=value` entries.
     pub ics: Vec<(NodeId, f64)>,
+    /// `.nodeset v(node)=value` entries: held through a first Newton solve of each DC
+    /// operating point, then released (see `circuit::op`).
+    pub nodesets: Vec<(NodeId, f64)>,
     /// Signals named by `.save`/`.print`/`.probe`, normalised (`v(out)`, `i(v1)`,
     /// `v(a,b)` kept as written); empty = save everything.
     pub saves: Vec<String>,
     /// Resolved top-level parameters (after `--param` overrides).
     pub params: Vec<(String, f64)>,
+    /// `.csparam` values, evaluated with the top-level parameters: for the `.control`
+    /// interpreter (the netlist cannot use them, as in ngspice 39).
+    pub csparams: Vec<(String, f64)>,
     /// `.meas` lines, in order (evaluated after their analysis).
     pub measures: Vec<crate::wave::meas::Measure>,
     /// `.print` / `.plot` requests, in order (they do not change what is saved).
@@ -192,12 +200,38 @@ pub fn parse_override(text: &str) -> Result<(String, f64)> {
     Ok((name, v))
 }
 
+/// The seed of the random functions: `.options seed=N` (the last one), else
+/// [`params::DEFAULT_SEED`].
+fn seed(ast: &Ast) -> Result<u64> {
+    let mut seed = params::DEFAULT_SEED;
+    for st in &ast.statements {
+        let StmtKind::Options(fs) = &st.kind else {
+            continue;
+        };
+        for f in fs {
+            if let crate::netlist::ast::Field::Assign(a) = f {
+                if a.name == "seed" {
+                    let v = params::eval_value(&a.value, &a.value_span, &params::Scope::default())?;
+                    if !((0.0..1.8e19).contains(&v) && v.fract() == 0.0) {
+                        return Err(Error::at(
+                            a.value_span.clone(),
+                            format!("`seed` must be a whole number >= 0, got {v}"),
+                            None,
+                        ));
+                    }
+                    seed = v as u64;
+                }
+            }
+        }
+    }
+    Ok(seed)
+}
+
 /// Elaborate a parsed netlist into a [`Flat`] circuit. `overrides` replace top-level
 /// `.param` values (as `--param NAME=VALUE` does); naming a parameter that is not a
 /// top-level `.param` is an error.
 pub fn elaborate(ast: &Ast, overrides: &[(String, f64)]) -> Result<Flat> {
-    let tables = tables::Tables::build(&ast.statements)?;
-    let top = flatten::body_params(&tables, 0);
+    let top = flatten::params_of(&ast.statements);
     let mut fixed = HashMap::new();
     for (name, v) in overrides {
         let n = name.to_ascii_lowercase();
@@ -215,16 +249,51 @@ pub fn elaborate(ast: &Ast, overrides: &[(String, f64)]) -> Result<Flat> {
         }
         fixed.insert(n, *v);
     }
-    let root = params::Scope::default();
+    // `.func` definitions outside `.if` blocks are visible to the conditions.
+    let cond_root = params::Scope {
+        funcs: flatten::funcs_of(&ast.statements),
+        rng: Some(params::Rng::new(seed(ast)?)),
+        ..params::Scope::default()
+    };
+    let cond_vals = params::eval_block(&top, &cond_root, &fixed)?;
+    let cond_scope = params::Scope {
+        vars: cond_vals.into_iter().collect(),
+        parent: Some(&cond_root),
+        ..params::Scope::default()
+    };
+    let mut warnings = Vec::new();
+    let stmts = cond::resolve(&ast.statements, &cond_scope, &mut warnings)?;
+    let tables = tables::Tables::build(&stmts)?;
+    let top = flatten::body_params(&tables, 0);
+    // Evaluated afresh with the generator restarted: random functions draw the same
+    // numbers whether or not the netlist has `.if` blocks.
+    let root = params::Scope {
+        // `temper` in element values (`r={1k + temper}`): the circuit temperature, which
+        // is TNOM (27 °C) in spinspice; ngspice 39 gives 1027 ohm for that resistor.
+        vars: [("temper".to_string(), TNOM_CELSIUS)].into_iter().collect(),
+        funcs: flatten::body_funcs(&tables, 0),
+        rng: Some(params::Rng::new(seed(ast)?)),
+        ..params::Scope::default()
+    };
     let top_vals = params::eval_block(&top, &root, &fixed)?;
     let scope = params::Scope {
         vars: top_vals.iter().cloned().collect(),
-        parent: None,
+        parent: Some(&root),
+        ..params::Scope::default()
     };
     let mut e = flatten::Elab::new(tables);
     e.flat.title = ast.title.clone();
     e.flat.params = top_vals;
-    for st in &ast.statements {
+    e.flat.warnings = warnings;
+    for st in &stmts {
+        if let StmtKind::Csparam(v) = &st.kind {
+            for a in v {
+                let x = params::eval_value(&a.value, &a.value_span, &scope)?;
+                e.flat.csparams.push((a.name.clone(), x));
+            }
+        }
+    }
+    for st in &stmts {
         if let StmtKind::Global(fs) = &st.kind {
             for f in fs {
                 match f.word() {
@@ -248,5 +317,17 @@ pub fn elaborate(ast: &Ast, overrides: &[(String, f64)]) -> Result<Flat> {
     };
     e.body(&ctx)?;
     e.finish()?;
+    for (node, value, span) in std::mem::take(&mut e.nodesets) {
+        let Some(&id) = e.node_ids.get(&node) else {
+            return Err(Error::at(
+                span,
+                format!("`.nodeset` names unknown node `{node}`"),
+                None,
+            ));
+        };
+        if id != 0 {
+            e.flat.nodesets.push((id, value));
+        }
+    }
     Ok(e.flat)
 }

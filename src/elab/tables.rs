@@ -35,6 +35,9 @@ impl<'a> Tables<'a> {
         stmts: &'a [Stmt],
         sub: Option<&'a Subckt>,
     ) -> Result<usize> {
+        if sub.is_some() {
+            super::cond::check_sub_branches(stmts)?;
+        }
         let id = self.bodies.len();
         self.bodies.push(Body {
             parent,

@@ -172,9 +172,10 @@ fn controlled_sources_and_b() {
     })
     .unwrap();
     near(v, 1.5);
-    assert!(
-        err("p\nE1 o 0 poly(1) a 0 0 1\n").contains("POLY controlled sources are not supported")
-    );
+    // POLY becomes a B source of the same name (expr: elab::poly).
+    let f = flat("p\nV1 a 0 1\nE1 o 0 poly(1) a 0 0 1\n");
+    assert_eq!(inst(&f, "e1").letter, 'b');
+    assert!(err("p\nE1 o 0 a 0 poly(1) a 0 0 1\n").contains("POLY(n) must follow"));
     // Unbraced B expression with spaces and comparisons.
     let f = flat("b\nB1 o 0 I = v(a) >= 1 ? 2 : 0\nR1 a 0 1\n");
     assert!(matches!(

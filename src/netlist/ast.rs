@@ -89,15 +89,43 @@ pub struct Model {
     pub params: Vec<Field>,
 }
 
+/// `.func name(args) = expr` (or `{expr}`, `'expr'`): a user function.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FuncDef {
+    /// Lower case.
+    pub name: String,
+    /// Argument names, lower case, in order.
+    pub args: Vec<String>,
+    pub body: Expr,
+}
+
+/// One branch of a `.if` block: `.if (cond)` / `.elseif (cond)` (`cond` given) or `.else`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Branch {
+    pub cond: Option<Expr>,
+    /// The `.if` / `.elseif` / `.else` keyword.
+    pub span: Span,
+    pub body: Vec<Stmt>,
+}
+
 /// What a statement is.
 #[derive(Debug, Clone, PartialEq)]
 pub enum StmtKind {
     Element(Element),
     Param(Vec<Assign>),
+    /// `.func`.
+    Func(FuncDef),
+    /// `.csparam name=value ...`: values for the `.control` interpreter only (ngspice 39
+    /// does not let the netlist use them).
+    Csparam(Vec<Assign>),
+    /// `.if` ... `.elseif` ... `.else` ... `.endif`: the branches in order.
+    If(Vec<Branch>),
     Subckt(Subckt),
     Model(Model),
     /// `.ic v(n)=x ...`.
     Ic(Vec<Assign>),
+    /// `.nodeset v(n)=x ...`: initial guesses for the DC operating point.
+    Nodeset(Vec<Assign>),
     /// `.options` entries: assignments, or bare flags as values.
     Options(Vec<Field>),
     Op,

@@ -2,9 +2,14 @@
 //!
 //! [`parse_expr`] turns text into an [`Expr`]; [`eval`] evaluates it with a lookup for
 //! names. Grammar, lowest precedence first: `c ? a : b`, `||`, `&&`, comparisons
-//! (`== != < <= > >=`), `+ -`, `* /`, unary `- + !`, power `^` / `**` (right associative,
-//! binds tighter than unary minus: `-2^2` = -4), atoms: numbers with SPICE suffixes (`1k`),
-//! names, `(...)`, `{...}`, function calls, `v(a)`, `v(a, b)`, `i(vname)`.
+//! (`== != < <= > >=`, left associative: `3>2>1` is 0), `+ -`, `* / %` (left to right:
+//! `1+2*3%4` = 3), unary `- + !`, power `^` / `**` (left associative and binding tighter
+//! than unary minus, as ngspice 39: `2^3^2` = 64, `-2^2` = -4; the exponent may carry a
+//! sign, `2^-1`), atoms: numbers with SPICE suffixes (`1k`), names, `(...)`, `{...}`,
+//! function calls, `v(a)`, `v(a, b)`, `i(vname)`.
+//!
+//! A call of a name that is no built-in function parses as [`Expr::Call`] too: it may be
+//! a `.func` user function, which elaboration expands (see `elab::params`).
 
 use nom::branch::alt;
 use nom::bytes::complete::{tag, take_while, take_while1};
@@ -25,6 +30,8 @@ pub enum BinOp {
     Sub,
     Mul,
     Div,
+    /// `%`: C's `fmod` (the sign of the dividend), as ngspice: `-7%3` = -1.
+    Mod,
     Pow,
     Lt,
     Le,
@@ -95,13 +102,33 @@ pub const FUNCTIONS: &[(&str, usize, usize)] = &[
     ("sgn", 1, 1),
     ("sign", 1, 1),
     ("u", 1, 1),
+    ("uramp", 1, 1),
+    ("nint", 1, 1),
+    ("asinh", 1, 1),
+    ("acosh", 1, 1),
+    ("atanh", 1, 1),
     ("min", 2, usize::MAX),
     ("max", 2, usize::MAX),
     ("pow", 2, 2),
     ("pwr", 2, 2),
     ("atan2", 2, 2),
-    ("limit", 3, 3),
+    ("limit", 2, 3),
+    ("pwl", 3, usize::MAX),
+    ("gauss", 2, 3),
+    ("agauss", 2, 3),
+    ("unif", 2, 2),
+    ("aunif", 2, 2),
 ];
+
+/// The random functions (ngspice's Monte-Carlo set): `gauss(nom, rvar, sigma)`,
+/// `agauss(nom, avar, sigma)`, `unif(nom, rvar)`, `aunif(nom, avar)`, `limit(nom, avar)`.
+/// [`eval`] draws their random numbers from the lookup (see [`RANDOM_KEY`]).
+pub const RANDOM_FUNCTIONS: &[&str] = &["gauss", "agauss", "unif", "aunif", "limit"];
+
+/// The name [`eval`] asks its lookup for to draw one uniform number in [0, 1) for a random
+/// function (a name no netlist can write). A lookup without it makes random functions an
+/// error.
+pub const RANDOM_KEY: &str = "#uniform";
 
 // ---------------------------------------------------------------------------------------
 // Parser (nom). Errors carry the remaining input, so the offset is `text.len() - rest.len()`.
@@ -254,7 +281,12 @@ fn add_expr(i: &str) -> R<'_, Expr> {
 }
 
 fn mul_expr(i: &str) -> R<'_, Expr> {
-    chain(i, unary, &[("*", BinOp::Mul), ("/", BinOp::Div)], &["**"])
+    chain(
+        i,
+        unary,
+        &[("*", BinOp::Mul), ("/", BinOp::Div), ("%", BinOp::Mod)],
+        &["**"],
+    )
 }
 
 fn unary(i: &str) -> R<'_, Expr> {
@@ -276,13 +308,31 @@ fn unary(i: &str) -> R<'_, Expr> {
     power(t)
 }
 
+/// `a ^ b ^ c` = `(a ^ b) ^ c` (ngspice 39 gives 64 for `2^3^2`).
 fn power(i: &str) -> R<'_, Expr> {
-    let (i, base) = atom(i)?;
-    if let Ok((r, _)) = alt((sym("**"), sym("^"))).parse(i) {
-        let (r, exp) = unary(r)?;
-        return Ok((r, Expr::Binary(BinOp::Pow, Box::new(base), Box::new(exp))));
+    let (mut i, mut base) = atom(i)?;
+    let mut levels = Vec::new();
+    while let Ok((r, _)) = alt((sym("**"), sym("^"))).parse(i) {
+        levels.push(Level::enter(r)?);
+        let (r, exp) = signed_atom(r)?;
+        base = Expr::Binary(BinOp::Pow, Box::new(base), Box::new(exp));
+        i = r;
     }
     Ok((i, base))
+}
+
+/// An exponent: an atom with optional signs (`2^-1`, `2^+3`).
+fn signed_atom(i: &str) -> R<'_, Expr> {
+    let _level = Level::enter(i)?;
+    let t = ws(i);
+    if let Some(rest) = t.strip_prefix('-') {
+        let (r, e) = signed_atom(rest)?;
+        return Ok((r, Expr::Unary(UnOp::Neg, Box::new(e))));
+    }
+    if let Some(rest) = t.strip_prefix('+') {
+        return signed_atom(rest);
+    }
+    atom(t)
 }
 
 fn ident(i: &str) -> R<'_, &str> {
@@ -366,13 +416,18 @@ fn atom(i: &str) -> R<'_, Expr> {
                 return fail(t, "`if` takes 3 arguments");
             }
             let Some(&(_, lo, hi)) = FUNCTIONS.iter().find(|f| f.0 == lname) else {
-                return fail(t, format!("unknown function `{lname}`"));
+                // Perhaps a `.func`: elaboration expands it or says it is unknown.
+                return Ok((r, Expr::Call(lname, args)));
             };
-            if args.len() < lo || args.len() > hi {
-                let want = if lo == hi {
+            if args.len() < lo || args.len() > hi || (lname == "pwl" && args.len() % 2 == 0) {
+                let want = if lname == "pwl" {
+                    "x and (x, y) pairs: an odd number of".to_string()
+                } else if lo == hi {
                     format!("{lo}")
-                } else {
+                } else if hi == usize::MAX {
                     format!("at least {lo}")
+                } else {
+                    format!("{lo} to {hi}")
                 };
                 return fail(
                     t,

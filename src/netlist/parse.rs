@@ -1,7 +1,9 @@
 //! Logical lines → [`Ast`].
 
-use super::ast::{Assign, Ast, Element, Field, Model, Stmt, StmtKind, Subckt, Value};
-use super::expr::parse_expr;
+use super::ast::{
+    Assign, Ast, Branch, Element, Field, FuncDef, Model, Stmt, StmtKind, Subckt, Value,
+};
+use super::expr::{parse_expr, Expr};
 use super::lex::{Line, TokKind, Token};
 use crate::error::{Error, Result, Span};
 
@@ -10,8 +12,7 @@ pub const MAX_SUBCKT_NESTING: usize = 64;
 
 /// Dot-commands ngspice has that spinspice does not (yet).
 const UNSUPPORTED: &[&str] = &[
-    ".ac", ".noise", ".tf", ".sens", ".pz", ".four", ".disto", ".func", ".csparam", ".nodeset",
-    ".pss", ".sp", ".if", ".else", ".endif",
+    ".ac", ".noise", ".tf", ".sens", ".pz", ".four", ".disto", ".pss", ".sp",
 ];
 
 /// An expression error at `offset` of the inside of `tok`, as a diagnostic.
@@ -274,13 +275,156 @@ struct Open {
     outer: Vec<Stmt>,
 }
 
+/// An open `.if` block: the branches closed so far, the current one's condition.
+struct OpenIf {
+    branches: Vec<Branch>,
+    cond: Option<Expr>,
+    cond_span: Span,
+    /// An `.else` was seen (no `.elseif`/`.else` may follow).
+    in_else: bool,
+    outer: Vec<Stmt>,
+}
+
+/// What is open: a `.subckt` definition or a `.if` block.
+enum Frame {
+    Sub(Open),
+    If(OpenIf),
+}
+
+/// Deepest nesting of `.if` blocks accepted.
+pub const MAX_IF_NESTING: usize = 64;
+
+/// The condition of `.if (expr)` / `.elseif (expr)`: every token after the keyword.
+fn condition(toks: &[Token], what: &str) -> Result<Expr> {
+    if toks.len() < 2 {
+        return Err(Error::at(
+            end_span(toks),
+            format!("`{what}` needs a condition"),
+            Some(format!(
+                "write `{what} (expression)`, e.g. `{what} (mode == 1)`"
+            )),
+        ));
+    }
+    match value_of(&toks[1..])? {
+        Value::Expr(e, _) => Ok(e),
+        Value::Word(w) => parse_expr(&w).map_err(|e| {
+            Error::at(
+                toks[1].span.clone(),
+                format!("bad expression: {}", e.message),
+                None,
+            )
+        }),
+        Value::Str(_) => Err(Error::at(
+            toks[1].span.clone(),
+            format!("`{what}` needs an expression, not a string"),
+            None,
+        )),
+    }
+}
+
+/// `.func name(a, b) = expr`, `.func name(a, b) {expr}` or `.func name(a, b) 'expr'`.
+fn func_def(toks: &[Token]) -> Result<FuncDef> {
+    let usage = || Some("write `.func name(arg1, arg2) = {expression}`".to_string());
+    let Some(name_tok) = toks.get(1).filter(|t| t.kind == TokKind::Word) else {
+        return Err(Error::at(
+            toks.get(1)
+                .map(|t| t.span.clone())
+                .unwrap_or_else(|| end_span(toks)),
+            "expected a function name after `.func`",
+            usage(),
+        ));
+    };
+    let name = name_tok.lower();
+    if !crate::elab::params::is_ident(&name) {
+        return Err(Error::at(
+            name_tok.span.clone(),
+            format!("`{}` is not a function name", name_tok.text),
+            usage(),
+        ));
+    }
+    if super::expr::FUNCTIONS.iter().any(|f| f.0 == name)
+        || matches!(name.as_str(), "v" | "i" | "if" | "ternary_fcn")
+    {
+        return Err(Error::at(
+            name_tok.span.clone(),
+            format!("`.func {name}` would redefine a built-in function"),
+            Some("choose another name".into()),
+        ));
+    }
+    if toks.get(2).map(|t| t.kind) != Some(TokKind::LParen) {
+        return Err(Error::at(
+            toks.get(2)
+                .map(|t| t.span.clone())
+                .unwrap_or_else(|| end_span(toks)),
+            format!("expected `(` and the arguments of `{name}`"),
+            usage(),
+        ));
+    }
+    let mut args: Vec<String> = Vec::new();
+    let mut i = 3;
+    loop {
+        let Some(t) = toks.get(i) else {
+            return Err(Error::at(end_span(toks), "unclosed `(`", usage()));
+        };
+        match t.kind {
+            TokKind::RParen => break,
+            TokKind::Comma => {}
+            TokKind::Word if crate::elab::params::is_ident(&t.text) => {
+                let a = t.lower();
+                if args.contains(&a) {
+                    return Err(Error::at(
+                        t.span.clone(),
+                        format!("argument `{a}` of `{name}` is named twice"),
+                        None,
+                    ));
+                }
+                args.push(a);
+            }
+            _ => {
+                return Err(Error::at(
+                    t.span.clone(),
+                    format!("expected an argument name, found `{}`", t.text),
+                    usage(),
+                ))
+            }
+        }
+        i += 1;
+    }
+    i += 1;
+    if toks.get(i).map(|t| t.kind) == Some(TokKind::Eq) {
+        i += 1;
+    }
+    if i >= toks.len() {
+        return Err(Error::at(
+            end_span(toks),
+            format!("expected the body of `{name}`"),
+            usage(),
+        ));
+    }
+    let body = match value_of(&toks[i..])? {
+        Value::Expr(e, _) => e,
+        Value::Word(w) => match parse_expr(&w) {
+            Ok(e) => e,
+            Err(e) => return Err(expr_error_in_token(&toks[i], e.offset, &e.message)),
+        },
+        Value::Str(_) => {
+            return Err(Error::at(
+                toks[i].span.clone(),
+                "the body of a `.func` is an expression, not a string",
+                usage(),
+            ))
+        }
+    };
+    Ok(FuncDef { name, args, body })
+}
+
 /// Build the AST from the title and the logical lines after it.
 pub fn parse_lines(title: String, lines: Vec<Line>) -> Result<Ast> {
     let mut ast = Ast {
         title,
         statements: Vec::new(),
     };
-    let mut stack: Vec<Open> = Vec::new();
+    let mut stack: Vec<Frame> = Vec::new();
     let mut cur: Vec<Stmt> = Vec::new();
     for line in lines {
         let toks = &line.tokens;
@@ -329,6 +473,87 @@ pub fn parse_lines(title: String, lines: Vec<Line>) -> Result<Ast> {
                 ast.title = t.join(" ");
                 continue;
             }
+            ".if" => {
+                let ifs = stack.iter().filter(|f| matches!(f, Frame::If(_))).count();
+                if ifs >= MAX_IF_NESTING {
+                    return Err(Error::at(
+                        span,
+                        format!("`.if` blocks nested more than {MAX_IF_NESTING} deep"),
+                        Some("close blocks with `.endif`".into()),
+                    ));
+                }
+                let cond = condition(toks, ".if")?;
+                stack.push(Frame::If(OpenIf {
+                    branches: Vec::new(),
+                    cond: Some(cond),
+                    cond_span: span,
+                    in_else: false,
+                    outer: std::mem::take(&mut cur),
+                }));
+                continue;
+            }
+            ".elseif" | ".else" | ".endif" => {
+                let Some(Frame::If(f)) = stack.last_mut() else {
+                    return Err(Error::at(
+                        span,
+                        format!("`{head}` without `.if`"),
+                        Some("open the block with `.if (condition)`".into()),
+                    ));
+                };
+                if f.in_else && head != ".endif" {
+                    return Err(Error::at(
+                        span,
+                        format!("`{head}` after `.else`"),
+                        Some("`.else` is the last branch: close it with `.endif`".into()),
+                    ));
+                }
+                if head == ".else" {
+                    if let Some(t) = toks.get(1) {
+                        return Err(Error::at(
+                            t.span.clone(),
+                            "`.else` takes no condition",
+                            Some("write `.elseif (condition)` for another condition".into()),
+                        ));
+                    }
+                }
+                let next_cond = if head == ".elseif" {
+                    Some(condition(toks, ".elseif")?)
+                } else {
+                    None
+                };
+                f.branches.push(Branch {
+                    cond: f.cond.take(),
+                    span: std::mem::replace(&mut f.cond_span, span.clone()),
+                    body: std::mem::take(&mut cur),
+                });
+                if head != ".endif" {
+                    f.cond = next_cond;
+                    f.in_else = head == ".else";
+                    continue;
+                }
+                let Some(Frame::If(f)) = stack.pop() else {
+                    continue;
+                };
+                let if_span = f.branches.first().map(|b| b.span.clone()).unwrap_or(span);
+                cur = f.outer;
+                cur.push(Stmt {
+                    kind: StmtKind::If(f.branches),
+                    span: if_span,
+                });
+                continue;
+            }
+            ".func" => StmtKind::Func(func_def(toks)?),
+            ".csparam" => {
+                let fs = fields(toks, &mut i, false, &[])?;
+                if fs.is_empty() {
+                    return Err(Error::at(
+                        end_span(toks),
+                        "`.csparam` needs `name=value`",
+                        None,
+                    ));
+                }
+                StmtKind::Csparam(only_assigns(fs, "`.csparam`")?)
+            }
             ".param" | ".params" => {
                 let fs = fields(toks, &mut i, false, &[])?;
                 if fs.is_empty() {
@@ -365,7 +590,8 @@ pub fn parse_lines(title: String, lines: Vec<Line>) -> Result<Ast> {
                 }
                 let fs = fields(toks, &mut i, false, &[])?;
                 let defaults = only_assigns(fs, "subcircuit parameters")?;
-                if stack.len() >= MAX_SUBCKT_NESTING {
+                let subs = stack.iter().filter(|f| matches!(f, Frame::Sub(_))).count();
+                if subs >= MAX_SUBCKT_NESTING {
                     return Err(Error::at(
                         span,
                         format!(
@@ -380,16 +606,27 @@ pub fn parse_lines(title: String, lines: Vec<Line>) -> Result<Ast> {
                     defaults,
                     body: Vec::new(),
                 };
-                stack.push(Open {
+                stack.push(Frame::Sub(Open {
                     sub,
                     span,
                     outer: std::mem::take(&mut cur),
-                });
+                }));
                 continue;
             }
             ".ends" => {
-                let Some(open) = stack.pop() else {
-                    return Err(Error::at(span, "`.ends` without `.subckt`", None));
+                let open = match stack.pop() {
+                    Some(Frame::Sub(open)) => open,
+                    Some(Frame::If(f)) => {
+                        return Err(Error::at(
+                            span,
+                            "`.ends` inside an open `.if` block",
+                            Some(format!(
+                                "close the `.if` of line {} with `.endif` first",
+                                f.cond_span.line
+                            )),
+                        ))
+                    }
+                    None => return Err(Error::at(span, "`.ends` without `.subckt`", None)),
                 };
                 if let Some(t) = toks.get(1) {
                     if t.lower() != open.sub.name {
@@ -451,6 +688,10 @@ pub fn parse_lines(title: String, lines: Vec<Line>) -> Result<Ast> {
                 let fs = fields(toks, &mut i, false, &[])?;
                 StmtKind::Ic(only_assigns(fs, "`.ic`")?)
             }
+            ".nodeset" => {
+                let fs = fields(toks, &mut i, false, &[])?;
+                StmtKind::Nodeset(only_assigns(fs, "`.nodeset`")?)
+            }
             ".options" | ".option" | ".opt" | ".opts" => {
                 StmtKind::Options(fields(toks, &mut i, false, &[])?)
             }
@@ -492,8 +733,8 @@ pub fn parse_lines(title: String, lines: Vec<Line>) -> Result<Ast> {
                     first.span.clone(),
                     format!("`{h}` is not supported (yet)"),
                     Some(
-                        "supported: .param .subckt .ends .model .include .lib .ic .options \
-                         .op .dc .tran .save .print .plot .probe .global .temp .end"
+                        "supported: .param .func .if .subckt .ends .model .include .lib .ic \
+                         .options .op .dc .tran .save .print .plot .probe .global .temp .end"
                             .into(),
                     ),
                 ))
@@ -503,8 +744,8 @@ pub fn parse_lines(title: String, lines: Vec<Line>) -> Result<Ast> {
                     first.span.clone(),
                     format!("unknown dot-command `{h}`"),
                     Some(
-                        "supported: .param .subckt .ends .model .include .lib .ic .options \
-                         .op .dc .tran .save .print .plot .probe .global .temp .end"
+                        "supported: .param .func .if .subckt .ends .model .include .lib .ic \
+                         .options .op .dc .tran .save .print .plot .probe .global .temp .end"
                             .into(),
                     ),
                 ))
@@ -512,12 +753,27 @@ pub fn parse_lines(title: String, lines: Vec<Line>) -> Result<Ast> {
         };
         cur.push(Stmt { kind, span });
     }
-    if let Some(open) = stack.pop() {
-        return Err(Error::at(
-            open.span,
-            format!("`.subckt {}` is never closed", open.sub.name),
-            Some(format!("add `.ends {}`", open.sub.name)),
-        ));
+    match stack.pop() {
+        Some(Frame::Sub(open)) => {
+            return Err(Error::at(
+                open.span,
+                format!("`.subckt {}` is never closed", open.sub.name),
+                Some(format!("add `.ends {}`", open.sub.name)),
+            ))
+        }
+        Some(Frame::If(f)) => {
+            let span = f
+                .branches
+                .first()
+                .map(|b| b.span.clone())
+                .unwrap_or(f.cond_span);
+            return Err(Error::at(
+                span,
+                "`.if` is never closed",
+                Some("add `.endif`".into()),
+            ));
+        }
+        None => {}
     }
     ast.statements = cur;
     Ok(ast)

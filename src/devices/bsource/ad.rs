@@ -40,15 +40,17 @@ fn scale(d: &mut [f64], a: f64) {
     d.iter_mut().for_each(|x| *x *= a);
 }
 
-/// `x^y` and its partial derivatives `(value, d/dx, d/dy)`; `d/dy` only where `x > 0`.
+/// `|x|^y` (ngspice 39's `^`, `**` and `pow` in B sources: `(-2)^3` = 8) and its partial
+/// derivatives `(value, d/dx, d/dy)`; `d/dy` only where `x != 0`.
 fn power(x: f64, y: f64) -> (f64, f64, f64) {
-    let v = x.powf(y);
-    let dx = if x == 0.0 && y < 1.0 {
+    let m = x.abs();
+    let v = m.powf(y);
+    let dx = if m == 0.0 && y < 1.0 {
         0.0
     } else {
-        y * x.powf(y - 1.0)
+        y * m.powf(y - 1.0) * if x < 0.0 { -1.0 } else { 1.0 }
     };
-    let dy = if x > 0.0 { v * x.ln() } else { 0.0 };
+    let dy = if m > 0.0 { v * m.ln() } else { 0.0 };
     (v, dx, dy)
 }
 
@@ -116,9 +118,19 @@ fn binary(op: BinOp, a: f64, b: f64, d: &mut [f64], e: &[f64]) -> f64 {
             lin(d, b, e, a);
             a * b
         }
+        // Division by 0 gives a·1e32, as ngspice 39's B sources (0/0 = 0).
+        BinOp::Div if b == 0.0 => {
+            lin(d, 1e32, e, 0.0);
+            a * 1e32
+        }
         BinOp::Div => {
             lin(d, 1.0 / b, e, -a / (b * b));
             a / b
+        }
+        BinOp::Mod => {
+            // fmod: d/da = 1, d/db = -trunc(a/b).
+            lin(d, 1.0, e, -(a / b).trunc());
+            a % b
         }
         BinOp::Pow => {
             let (v, dx, dy) = power(a, b);
@@ -152,8 +164,18 @@ fn call(name: &str, args: &[Node], x: &[f64], time: f64, d: &mut [f64], free: &m
         }
         return best;
     }
+    if name == "pwl" {
+        return pwl(v0, &args[1..], x, time, d, free);
+    }
     if args.len() == 1 {
         let (v, df) = unary(name, v0);
+        // An infinite slope where the value is finite (sqrt at 0, asin at 1): Newton
+        // takes a zero one there instead of stopping on an infinite update.
+        let df = if df.is_finite() || !v.is_finite() {
+            df
+        } else {
+            0.0
+        };
         scale(d, df);
         return v;
     }
@@ -211,10 +233,17 @@ fn unary(name: &str, x: f64) -> (f64, f64) {
             let v = x.sqrt();
             (v, 0.5 / v)
         }
+        // ngspice 39's B-source guards: exp at most 1e99, a logarithm of 0 is -1e99
+        // (of a negative number: NaN, an error, as ngspice stops there too).
         "exp" => {
             let v = x.exp();
-            (v, v)
+            if v > 1e99 {
+                (1e99, 0.0)
+            } else {
+                (v, v)
+            }
         }
+        "ln" | "log" | "log10" if x == 0.0 => (-1e99, 0.0),
         "ln" | "log" => (x.ln(), 1.0 / x),
         "log10" => (x.log10(), 1.0 / (x * std::f64::consts::LN_10)),
         "abs" => (x.abs(), if x < 0.0 { -1.0 } else { 1.0 }),
@@ -234,12 +263,58 @@ fn unary(name: &str, x: f64) -> (f64, f64) {
             (t, 1.0 - t * t)
         }
         // Step-like functions: piecewise constant, zero derivative.
-        "u" => (truth(x > 0.0), 0.0),
+        // u(0) = 0.5, as ngspice 39.
+        "u" => (if x == 0.0 { 0.5 } else { truth(x > 0.0) }, 0.0),
         "uramp" => (x.max(0.0), truth(x > 0.0)),
         "sgn" | "sign" => (x.signum() * truth(x != 0.0), 0.0),
         "floor" => (x.floor(), 0.0),
         "ceil" => (x.ceil(), 0.0),
         "int" => (x.trunc(), 0.0),
+        "nint" => (x.round_ties_even(), 0.0),
+        "asinh" => (x.asinh(), 1.0 / (x * x + 1.0).sqrt()),
+        "acosh" => (x.acosh(), 1.0 / (x * x - 1.0).sqrt()),
+        "atanh" => (x.atanh(), 1.0 / (1.0 - x * x)),
         _ => (f64::NAN, 0.0),
+    }
+}
+
+/// `pwl(x, x1, y1, ...)` at `x0` (its partials already in `d`), as
+/// [`crate::netlist::expr::pwl`]; the table's entries are taken as constants (their
+/// partials are dropped). Evaluates the table pair by pair, without allocating.
+fn pwl(x0: f64, table: &[Node], x: &[f64], time: f64, d: &mut [f64], free: &mut [f64]) -> f64 {
+    let n = d.len();
+    let (r, rest) = free.split_at_mut(n);
+    let pairs = table.len() / 2;
+    let mut prev: Option<(f64, f64)> = None;
+    let mut seg = None;
+    for k in 0..pairs {
+        let xk = ev(&table[2 * k], x, time, r, rest);
+        let yk = ev(&table[2 * k + 1], x, time, r, rest);
+        if let Some((px, py)) = prev {
+            seg = Some((px, py, xk, yk));
+            if x0 <= xk {
+                break;
+            }
+        }
+        prev = Some((xk, yk));
+    }
+    match seg {
+        Some((xa, ya, xb, yb)) if xb != xa => {
+            let slope = (yb - ya) / (xb - xa);
+            scale(d, slope);
+            ya + (x0 - xa) * slope
+        }
+        Some((xa, ya, _, yb)) => {
+            d.fill(0.0);
+            if x0 < xa {
+                ya
+            } else {
+                yb
+            }
+        }
+        None => {
+            d.fill(0.0);
+            prev.map(|p| p.1).unwrap_or(f64::NAN)
+        }
     }
 }

@@ -1,6 +1,6 @@
 //! Evaluation of [`Expr`] trees.
 
-use super::{BinOp, Expr, ExprError, UnOp};
+use super::{BinOp, Expr, ExprError, UnOp, RANDOM_FUNCTIONS, RANDOM_KEY};
 
 fn eval_err(msg: impl Into<String>) -> ExprError {
     ExprError {
@@ -72,7 +72,14 @@ fn eval_inner(e: &Expr, lookup: &dyn Fn(&str) -> Option<f64>) -> Result<f64, Exp
                     }
                     x / y
                 }
-                BinOp::Pow => x.powf(y),
+                BinOp::Mod => {
+                    if y == 0.0 {
+                        return Err(eval_err("modulo by zero"));
+                    }
+                    x % y
+                }
+                // ngspice 39 takes the magnitude of the base: `(-2)^3` = 8.
+                BinOp::Pow => x.abs().powf(y),
                 BinOp::Lt => b2f(x < y),
                 BinOp::Le => b2f(x <= y),
                 BinOp::Gt => b2f(x > y),
@@ -94,12 +101,33 @@ fn eval_inner(e: &Expr, lookup: &dyn Fn(&str) -> Option<f64>) -> Result<f64, Exp
             for a in args {
                 v.push(eval_inner(a, lookup)?);
             }
-            call(name, &v)?
+            let random =
+                RANDOM_FUNCTIONS.contains(&name.as_str()) && !(name == "limit" && v.len() == 3);
+            if random {
+                let mut draw = || {
+                    lookup(RANDOM_KEY).ok_or_else(|| {
+                        eval_err(format!(
+                            "`{name}` draws a random number, not available here"
+                        ))
+                    })
+                };
+                random_call(name, &v, &mut draw)?
+            } else {
+                call(name, &v)?
+            }
         }
     })
 }
 
-/// Apply the function `name` to evaluated arguments.
+/// Apply the function `name` to evaluated arguments (not the random ones).
+///
+/// Where spinspice knowingly differs from ngspice 39's `.param` evaluation: `min`/`max`
+/// take any number of arguments (ngspice's take two; with three it returns the min/max of
+/// the first and last, with four it stops on a syntax error); `limit(x, lo, hi)` clamps
+/// (ngspice has only the random `limit(nom, avar)`, and with three arguments returns
+/// nom ± the last one); `u`, `uramp`, `atan2`, `if`, `sign` and `pwl` also work in
+/// `.param` (ngspice has them in B sources only); `pi` is π (ngspice's `.param` does not
+/// know it).
 pub fn call(name: &str, a: &[f64]) -> Result<f64, ExprError> {
     let arg = |k: usize| {
         a.get(k)
@@ -127,6 +155,13 @@ pub fn call(name: &str, a: &[f64]) -> Result<f64, ExprError> {
             }
         }
         "abs" => arg(0)?.abs(),
+        "uramp" => arg(0)?.max(0.0),
+        // Half-way cases to even, as ngspice 39: nint(2.5) = 2, nint(3.5) = 4.
+        "nint" => arg(0)?.round_ties_even(),
+        "asinh" => arg(0)?.asinh(),
+        "acosh" => arg(0)?.acosh(),
+        "atanh" => arg(0)?.atanh(),
+        "pwl" => pwl(arg(0)?, &a[1..]),
         "sin" => arg(0)?.sin(),
         "cos" => arg(0)?.cos(),
         "tan" => arg(0)?.tan(),
@@ -149,15 +184,86 @@ pub fn call(name: &str, a: &[f64]) -> Result<f64, ExprError> {
                 0.0
             }
         }
-        "u" => b2f(arg(0)? > 0.0),
+        // u(0) = 0.5, as ngspice 39's B sources.
+        "u" => {
+            let x = arg(0)?;
+            if x == 0.0 {
+                0.5
+            } else {
+                b2f(x > 0.0)
+            }
+        }
         "min" => a.iter().copied().fold(f64::INFINITY, f64::min),
         "max" => a.iter().copied().fold(f64::NEG_INFINITY, f64::max),
-        "pow" | "pwr" => arg(0)?.powf(arg(1)?),
+        // In `.param` (numparam), as ngspice 39: `pow` is C's pow (a negative base needs an
+        // integer exponent), `pwr` the magnitude's power: pow(-2,3) = -8, pwr(-2,3) = 8.
+        "pow" => arg(0)?.powf(arg(1)?),
+        "pwr" => arg(0)?.abs().powf(arg(1)?),
         "atan2" => arg(0)?.atan2(arg(1)?),
         "limit" => {
             let (x, p, q) = (arg(0)?, arg(1)?, arg(2)?);
             x.clamp(p.min(q), p.max(q))
         }
         _ => return Err(eval_err(format!("unknown function `{name}`"))),
+    })
+}
+
+/// `pwl(x, x1, y1, x2, y2, ...)`: linear interpolation in the (x, y) pairs (x ascending),
+/// extended beyond the ends along the first and last segments, as ngspice 39 does
+/// (`pwl(2.5, 0,0, 1,1, 2,4)` = 5.5). One pair gives its y.
+pub fn pwl(x: f64, pairs: &[f64]) -> f64 {
+    let n = pairs.len() / 2;
+    let p = |k: usize| (pairs[2 * k], pairs[2 * k + 1]);
+    if n == 0 {
+        return f64::NAN;
+    }
+    if n == 1 {
+        return p(0).1;
+    }
+    // The segment holding x (the first or last one outside the table).
+    let mut k = 0;
+    while k + 2 < n && x > p(k + 1).0 {
+        k += 1;
+    }
+    let ((x0, y0), (x1, y1)) = (p(k), p(k + 1));
+    if x1 == x0 {
+        return if x < x0 { y0 } else { y1 };
+    }
+    y0 + (x - x0) * (y1 - y0) / (x1 - x0)
+}
+
+/// The random functions; `draw` gives uniform numbers in [0, 1).
+fn random_call(
+    name: &str,
+    a: &[f64],
+    draw: &mut dyn FnMut() -> Result<f64, ExprError>,
+) -> Result<f64, ExprError> {
+    let nom = a.first().copied().unwrap_or(0.0);
+    let var = a.get(1).copied().unwrap_or(0.0);
+    let sigma = a.get(2).copied().unwrap_or(1.0);
+    let mut normal = || -> Result<f64, ExprError> {
+        // Box-Muller on (0, 1] x [0, 1).
+        let u1 = 1.0 - draw()?;
+        let u2 = draw()?;
+        Ok((-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos())
+    };
+    Ok(match name {
+        "gauss" | "agauss" => {
+            if sigma == 0.0 {
+                return Err(eval_err(format!("`{name}` with sigma 0")));
+            }
+            let spread = if name == "gauss" { nom * var } else { var };
+            nom + spread / sigma * normal()?
+        }
+        "unif" => nom + nom * var * (2.0 * draw()? - 1.0),
+        "aunif" => nom + var * (2.0 * draw()? - 1.0),
+        // limit(nom, avar): nom - avar or nom + avar, each with probability 1/2.
+        _ => {
+            if draw()? < 0.5 {
+                nom - var
+            } else {
+                nom + var
+            }
+        }
     })
 }

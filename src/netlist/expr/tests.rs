@@ -22,7 +22,22 @@ fn near(a: f64, b: f64) {
 fn arithmetic_and_precedence() {
     near(ev("1+2*3"), 7.0);
     near(ev("(1+2)*3"), 9.0);
-    near(ev("2^3^2"), 512.0); // right associative: 2^(3^2)
+    near(ev("2^3^2"), 64.0); // left associative, as ngspice 39: (2^3)^2
+    near(ev("2**3**2"), 64.0);
+    near(ev("(-2)^3"), 8.0); // ngspice 39 raises the magnitude: |-2|^3
+    near(ev("(-8)^(1/3)"), 2.0);
+    near(ev("2*3^2"), 18.0);
+    near(ev("-2**2"), -4.0);
+    near(ev("2^-2"), 0.25);
+    near(ev("7%3"), 1.0);
+    near(ev("-7%3"), -1.0); // fmod: the dividend's sign
+    near(ev("7%-3"), 1.0);
+    near(ev("7.5%2"), 1.5);
+    near(ev("1+2*3%4"), 3.0); // `%` with `*` and `/`, left to right: 1 + (6 % 4)
+    near(ev("8/2/2"), 2.0);
+    near(ev("+3"), 3.0);
+    near(ev("3 > 2 > 1"), 0.0); // (3>2) > 1
+    near(ev("1 == 1 + 1"), 0.0);
     near(ev("2**3"), 8.0);
     near(ev("-2^2"), -4.0); // -(2^2), as ngspice
     near(ev("2^-1"), 0.5);
@@ -69,6 +84,29 @@ fn functions() {
     near(ev("sgn(-4)+sign(3)"), 0.0);
     near(ev("limit(5, 0, 3)+limit(-1, 3, 0)"), 3.0);
     near(ev("pi"), std::f64::consts::PI);
+    // ngspice 39 .param semantics: pow is C's pow, pwr the magnitude's power.
+    near(ev("pow(-2, 3)"), -8.0);
+    near(ev("pwr(-2, 3)"), 8.0);
+    near(ev("pwr(-8, 1/3)"), 2.0);
+    // nint rounds half-way cases to even.
+    near(ev("nint(2.5)"), 2.0);
+    near(ev("nint(-2.5)"), -2.0);
+    near(ev("nint(3.5)"), 4.0);
+    near(ev("nint(0.5)"), 0.0);
+    near(ev("uramp(-1) + uramp(2.5)"), 2.5);
+    near(ev("u(0) + u(1) + u(-1)"), 1.5);
+    // asinh(1) = ln(1 + √2), acosh(2) = ln(2 + √3), atanh(0.5) = ln(3)/2.
+    near(
+        ev("asinh(1) + acosh(2) + atanh(0.5)"),
+        (1.0 + 2f64.sqrt()).ln() + (2.0 + 3f64.sqrt()).ln() + 3f64.ln() / 2.0,
+    );
+    // pwl: interpolate, and extend the end segments.
+    near(ev("pwl(2.5, 0,0, 1,1, 2,4, 3,9)"), 6.5);
+    near(ev("pwl(2.5, 0,0, 1,1, 2,4)"), 5.5);
+    near(ev("pwl(-1, 0,0, 1,1, 2,4)"), -1.0);
+    near(ev("pwl(0.5, 0,0, 1,1, 2,4)"), 0.5);
+    near(ev("pwl(7, 1,3)"), 3.0);
+    near(ev("limit(5, 0, 3)"), 3.0);
     near(ev("v(out)*2"), 3.0);
 }
 
@@ -87,9 +125,24 @@ fn structure() {
 fn parse_errors_have_offsets() {
     let e = parse_expr("1 + ").unwrap_err();
     assert_eq!(e.offset, Some(4));
-    let e = parse_expr("foo(1)").unwrap_err();
-    assert_eq!(e.message, "unknown function `foo`");
-    assert_eq!(e.offset, Some(0));
+    // An unknown name may be a `.func`: it parses, and evaluating it fails.
+    let e = parse_expr("foo(1)").unwrap();
+    assert_eq!(
+        eval(&e, &|_| None).unwrap_err().message,
+        "unknown function `foo`"
+    );
+    let e = parse_expr("pwl(1, 0, 0, 1)").unwrap_err();
+    assert_eq!(
+        e.message,
+        "function `pwl` takes x and (x, y) pairs: an odd number of argument(s), got 4"
+    );
+    let e = parse_expr("unif(1)").unwrap_err();
+    assert_eq!(e.message, "function `unif` takes 2 argument(s), got 1");
+    let e = parse_expr("gauss(1)").unwrap_err();
+    assert_eq!(
+        e.message,
+        "function `gauss` takes 2 to 3 argument(s), got 1"
+    );
     let e = parse_expr("(1+2").unwrap_err();
     assert_eq!(e.message, "expected `)`");
     let e = parse_expr("1 2").unwrap_err();
@@ -114,4 +167,51 @@ fn eval_errors() {
     assert!(eval(&e, &|_| None).is_err());
     let e = parse_expr("v(a)").unwrap();
     assert!(eval(&e, &|_| None).is_err());
+    // ngspice 39 stops on these in .param too.
+    for bad in [
+        "log(0)",
+        "log(-1)",
+        "pow(-8, 1/3)",
+        "asin(2)",
+        "acosh(0.5)",
+        "exp(800)",
+    ] {
+        assert!(eval(&parse_expr(bad).unwrap(), &|_| None).is_err(), "{bad}");
+    }
+    let e = parse_expr("5 % 0").unwrap();
+    assert_eq!(eval(&e, &|_| None).unwrap_err().message, "modulo by zero");
+    let e = parse_expr("agauss(1, 0.1, 3)").unwrap();
+    assert_eq!(
+        eval(&e, &|_| None).unwrap_err().message,
+        "`agauss` draws a random number, not available here"
+    );
+}
+
+/// The random functions with a fixed stream of uniform numbers (0.25, then 0.75, ...).
+#[test]
+fn random_functions() {
+    let seq = std::cell::Cell::new(0usize);
+    let look = |n: &str| {
+        (n == RANDOM_KEY).then(|| {
+            let k = seq.get();
+            seq.set(k + 1);
+            if k % 2 == 0 {
+                0.25
+            } else {
+                0.75
+            }
+        })
+    };
+    let ev = |t: &str| {
+        seq.set(0);
+        eval(&parse_expr(t).unwrap(), &look).unwrap()
+    };
+    // unif: nom + nom·rvar·(2u − 1) = 10 + 10·0.1·(−0.5) = 9.5.
+    near(ev("unif(10, 0.1)"), 9.5);
+    near(ev("aunif(10, 1)"), 9.5);
+    // limit: u < 0.5 gives nom − avar.
+    near(ev("limit(10, 1)"), 9.0);
+    // Box-Muller: √(−2 ln(1 − 0.25)) · cos(2π · 0.75) = 0 (cos(3π/2) = 0).
+    assert!((ev("agauss(10, 1, 3)") - 10.0).abs() < 1e-12);
+    assert!((ev("gauss(10, 0.1, 3)") - 10.0).abs() < 1e-12);
 }
