@@ -112,7 +112,7 @@ fn a_netlist_without_analyses_runs_nothing_and_succeeds_as_in_ngspice() {
     .unwrap();
     let out = bin()
         .current_dir(dir.path())
-        .args(["-b", "lib.cir"])
+        .args(["-b", "-r", "lib.raw", "lib.cir"])
         .output()
         .unwrap();
     assert!(
@@ -121,6 +121,8 @@ fn a_netlist_without_analyses_runs_nothing_and_succeeds_as_in_ngspice() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(String::from_utf8_lossy(&out.stdout).contains("no analysis"));
+    // Nothing simulated, nothing written (ngspice writes no raw file either).
+    assert!(!dir.path().join("lib.raw").exists());
     // `spinspice run` still says that there is nothing to run.
     let out = bin()
         .current_dir(dir.path())

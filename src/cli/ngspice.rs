@@ -100,7 +100,7 @@ fn run(a: &NgspiceArgs, out: &mut String) -> spinspice::Result<()> {
         // As ngspice: nothing to simulate is not an error.
         out.push_str("note: no analysis in the netlist: nothing simulated\n");
     }
-    if let Some(raw) = &a.raw {
+    if let Some(raw) = a.raw.as_ref().filter(|_| !results.is_empty()) {
         let plots: Vec<Waveforms> = results.iter().map(|(w, _)| w.clone()).collect();
         spinspice::wave::raw::write_raw(raw, &plots, a.ascii)?;
     }
@@ -118,7 +118,7 @@ fn run(a: &NgspiceArgs, out: &mut String) -> spinspice::Result<()> {
         out.push_str(&o.line(&m));
         out.push('\n');
     }
-    if let Some(raw) = &a.raw {
+    if let Some(raw) = a.raw.as_ref().filter(|_| !results.is_empty()) {
         out.push_str(&format!("wrote {}\n", raw.display()));
     }
     Ok(())
