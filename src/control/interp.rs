@@ -1,0 +1,1275 @@
+//! The interpreter: variables, plots, the block tree, and the commands.
+
+use super::expr::{self, Env, Ex};
+use super::script::{Cmd, Node};
+use super::vector::{fmt_g, Plot, Vector};
+use super::Io;
+use crate::circuit::tran::TranSpec;
+use crate::circuit::Circuit;
+use crate::elab::{Analysis, Arg, DcSweep, Flat};
+use crate::error::{Error, Result, Span};
+use crate::netlist::Ast;
+use crate::progress::Progress;
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+/// Most iterations of one `while`/`dowhile`/`repeat` loop (a runaway loop is an error).
+pub const MAX_ITERATIONS: usize = 1_000_000;
+
+/// A `set` variable.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Var {
+    /// `set name`: true, reads as `TRUE`.
+    Flag,
+    /// `set name = value` or `set name = ( a b c )`.
+    Words(Vec<String>),
+}
+
+/// How a block body ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Flow {
+    Normal,
+    Break,
+    Continue,
+    Quit,
+}
+
+/// A control session over one elaborated netlist.
+pub struct Session<'a> {
+    pub(super) ast: &'a Ast,
+    pub(super) base: Vec<(String, f64)>,
+    /// `alterparam` values waiting for `reset`.
+    pending: Vec<(String, f64)>,
+    pub(super) flat: Flat,
+    pub(super) plots: Vec<Plot>,
+    pub(super) cur: usize,
+    counters: BTreeMap<String, usize>,
+    pub(super) vars: BTreeMap<String, Var>,
+    pub(super) io: Io<'a>,
+    progress: &'a mut dyn Progress,
+    svg_count: usize,
+}
+
+fn err(span: &Span, cmd: &str, msg: impl std::fmt::Display) -> Error {
+    Error::at(span.clone(), format!("{cmd}: {msg}"), None)
+}
+
+fn num(span: &Span, cmd: &str, w: &str) -> Result<f64> {
+    crate::units::parse_number(w).ok_or_else(|| err(span, cmd, format!("`{w}` is not a number")))
+}
+
+/// Split `s` into words: blanks separate, `"..."` groups (quotes removed), `(` and `)`
+/// stand alone in `set` lists.
+pub fn words(s: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut quote = false;
+    let mut any = false;
+    for c in s.chars() {
+        match c {
+            '"' => {
+                quote = !quote;
+                any = true;
+            }
+            c if c.is_whitespace() && !quote => {
+                if any || !cur.is_empty() {
+                    out.push(std::mem::take(&mut cur));
+                }
+                any = false;
+            }
+            c => cur.push(c),
+        }
+    }
+    if any || !cur.is_empty() {
+        out.push(cur);
+    }
+    out
+}
+
+impl Env for Session<'_> {
+    fn vector(&self, name: &str) -> Option<Vec<f64>> {
+        self.lookup(name)
+    }
+    fn scale(&self) -> Option<Vec<f64>> {
+        self.plots[self.cur].scale_vec().map(|v| v.data.clone())
+    }
+}
+
+impl<'a> Session<'a> {
+    pub(super) fn new(
+        ast: &'a Ast,
+        flat: Flat,
+        overrides: &[(String, f64)],
+        io: Io<'a>,
+        progress: &'a mut dyn Progress,
+    ) -> Session<'a> {
+        let mut vars = BTreeMap::new();
+        vars.insert("batchmode".to_string(), Var::Flag);
+        Session {
+            ast,
+            base: overrides.to_vec(),
+            pending: Vec::new(),
+            flat,
+            plots: vec![Plot::constants()],
+            cur: 0,
+            counters: BTreeMap::new(),
+            vars,
+            io,
+            progress,
+            svg_count: 0,
+        }
+    }
+
+    /// A vector by name: `plot.name` names a plot's vector; else the current plot, then
+    /// the constants; `@dev[param]` reads an instance's value.
+    fn lookup(&self, name: &str) -> Option<Vec<f64>> {
+        let name = name.to_ascii_lowercase();
+        if let Some(v) = self.plots[self.cur].get(&name) {
+            return Some(v.data.clone());
+        }
+        if let Some((p, rest)) = name.split_once('.') {
+            if let Some(pl) = self.plots.iter().find(|x| x.name == p) {
+                return pl.get(rest).map(|v| v.data.clone());
+            }
+        }
+        if let Some(inner) = name.strip_prefix('@') {
+            return self.device_param(inner).map(|v| vec![v]);
+        }
+        self.plots[0].get(&name).map(|v| v.data.clone())
+    }
+
+    /// `@dev[param]`: an instance's primary value (`dc`, `r`, `c`, `l`...) or a named
+    /// parameter.
+    fn device_param(&self, inner: &str) -> Option<f64> {
+        let (dev, param) = inner.strip_suffix(']')?.split_once('[')?;
+        let inst = self.flat.instances.iter().find(|i| i.name == dev)?;
+        if let Some(g) = inst.params.iter().find(|g| g.name == param) {
+            return Some(g.value);
+        }
+        let primary = matches!(
+            (inst.letter, param),
+            ('r', "r" | "resistance")
+                | ('c', "c" | "capacitance")
+                | ('l', "l" | "inductance")
+                | ('v' | 'i', "dc")
+        );
+        if primary {
+            return primary_slot(&inst.args).map(|k| match inst.args[k] {
+                Arg::Num(v) => v,
+                _ => 0.0,
+            });
+        }
+        None
+    }
+
+    fn eval(&self, e: &Ex) -> std::result::Result<Vec<f64>, String> {
+        expr::eval(e, self)
+    }
+
+    fn warn(&mut self, msg: impl std::fmt::Display) {
+        let _ = writeln!(self.io.err, "{msg}");
+    }
+
+    fn out(&mut self, s: &str) -> Result<()> {
+        self.io
+            .out
+            .write_all(s.as_bytes())
+            .map_err(|e| Error::Usage(format!("control output: {e}")))
+    }
+
+    /// `$var`, `$&vec`, `$?var` substitution; an unknown name is reported and the line
+    /// skipped (`None`), as ngspice does.
+    fn substitute(&mut self, c: &Cmd) -> Option<String> {
+        match self.subst_text(&c.rest) {
+            Ok(s) => Some(s),
+            Err(e) => {
+                self.warn(format!("Error: {e}."));
+                None
+            }
+        }
+    }
+
+    fn subst_text(&self, s: &str) -> std::result::Result<String, String> {
+        let mut out = String::new();
+        let cs: Vec<char> = s.chars().collect();
+        let mut k = 0;
+        let name_char = |c: char| c.is_alphanumeric() || c == '_';
+        while k < cs.len() {
+            let c = cs[k];
+            if c != '$' {
+                out.push(c);
+                k += 1;
+                continue;
+            }
+            k += 1;
+            match cs.get(k) {
+                Some('?') => {
+                    k += 1;
+                    let st = k;
+                    while k < cs.len() && name_char(cs[k]) {
+                        k += 1;
+                    }
+                    let n: String = cs[st..k].iter().collect();
+                    out.push(if self.var(&n).is_some() { '1' } else { '0' });
+                }
+                Some('&') => {
+                    k += 1;
+                    let st = k;
+                    while k < cs.len() && (name_char(cs[k]) || "#.@".contains(cs[k])) {
+                        k += 1;
+                    }
+                    // v(node), @dev[param], x[i]
+                    for (open, close) in [('(', ')'), ('[', ']')] {
+                        if cs.get(k) == Some(&open) {
+                            let mut depth = 0;
+                            while k < cs.len() {
+                                if cs[k] == open {
+                                    depth += 1;
+                                } else if cs[k] == close {
+                                    depth -= 1;
+                                    if depth == 0 {
+                                        k += 1;
+                                        break;
+                                    }
+                                }
+                                k += 1;
+                            }
+                        }
+                    }
+                    let n: String = cs[st..k].iter().collect();
+                    let e = expr::parse(&n)?;
+                    let v = self.eval(&e).map_err(|_| format!("{n}: no such vector"))?;
+                    let parts: Vec<String> = v.iter().map(|x| fmt_g(*x)).collect();
+                    out.push_str(&parts.join(" "));
+                }
+                Some(&c2) if name_char(c2) => {
+                    let st = k;
+                    while k < cs.len() && name_char(cs[k]) {
+                        k += 1;
+                    }
+                    let n: String = cs[st..k].iter().collect();
+                    match self.var(&n) {
+                        Some(v) => out.push_str(&v),
+                        None => return Err(format!("{n}: no such variable")),
+                    }
+                }
+                _ => out.push('$'),
+            }
+        }
+        Ok(out)
+    }
+
+    /// A variable's text (`curplot` and friends are computed).
+    fn var(&self, n: &str) -> Option<String> {
+        let p = &self.plots[self.cur];
+        match n.to_ascii_lowercase().as_str() {
+            "curplot" => return Some(p.name.clone()),
+            "curplotname" => return Some(p.plotname.clone()),
+            "curplottitle" => return Some(p.title.clone()),
+            "plots" => {
+                return Some(
+                    self.plots
+                        .iter()
+                        .map(|p| p.name.clone())
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                )
+            }
+            _ => {}
+        }
+        self.vars.get(&n.to_ascii_lowercase()).map(|v| match v {
+            Var::Flag => "TRUE".to_string(),
+            Var::Words(w) => w.join(" "),
+        })
+    }
+
+    /// Run a block tree.
+    pub(super) fn run_nodes(&mut self, nodes: &[Node]) -> Result<Flow2> {
+        Ok(Flow2(self.exec(nodes)? == Flow::Quit))
+    }
+
+    fn cond(&mut self, c: &Cmd) -> bool {
+        let Some(text) = self.substitute(c) else {
+            return false;
+        };
+        if text.trim().is_empty() {
+            self.warn(format!("Error: missing {} condition.", c.word));
+            return false;
+        }
+        match expr::parse(&text).and_then(|e| self.eval(&e)) {
+            Ok(v) => expr::truth(&v),
+            Err(e) => {
+                self.warn(format!("Error: {}: {e}", c.word));
+                false
+            }
+        }
+    }
+
+    fn exec(&mut self, nodes: &[Node]) -> Result<Flow> {
+        for n in nodes {
+            let f = match n {
+                Node::Cmd(c) => self.command(c)?,
+                Node::Break(_) => Flow::Break,
+                Node::Continue(_) => Flow::Continue,
+                Node::If { cond, then, els } => {
+                    if self.cond(cond) {
+                        self.exec(then)?
+                    } else {
+                        self.exec(els)?
+                    }
+                }
+                Node::While {
+                    cond,
+                    body,
+                    test_first,
+                } => {
+                    let mut k = 0;
+                    loop {
+                        if *test_first && !self.cond(cond) {
+                            break;
+                        }
+                        k += 1;
+                        if k > MAX_ITERATIONS {
+                            return Err(runaway(cond));
+                        }
+                        match self.exec(body)? {
+                            Flow::Break => break,
+                            Flow::Quit => return Ok(Flow::Quit),
+                            _ => {}
+                        }
+                        if !*test_first && !self.cond(cond) {
+                            break;
+                        }
+                    }
+                    Flow::Normal
+                }
+                Node::Repeat { count, body } => {
+                    let Some(text) = self.substitute(count) else {
+                        continue;
+                    };
+                    let n = match text.trim() {
+                        "" => None,
+                        t => match crate::units::parse_number(t) {
+                            Some(x) if x >= 0.0 => Some(x.round() as usize),
+                            _ => {
+                                return Err(err(
+                                    &count.span,
+                                    "repeat",
+                                    format!("`{t}` is not a count"),
+                                ))
+                            }
+                        },
+                    };
+                    let mut k = 0;
+                    while n.is_none_or(|n| k < n) {
+                        k += 1;
+                        if k > MAX_ITERATIONS {
+                            return Err(runaway(count));
+                        }
+                        match self.exec(body)? {
+                            Flow::Break => break,
+                            Flow::Quit => return Ok(Flow::Quit),
+                            _ => {}
+                        }
+                    }
+                    Flow::Normal
+                }
+                Node::Foreach { head, body } => {
+                    let Some(text) = self.substitute(head) else {
+                        continue;
+                    };
+                    let mut w = words(&text).into_iter();
+                    let Some(var) = w.next() else {
+                        return Err(err(
+                            &head.span,
+                            "foreach",
+                            "expected `foreach var values...`",
+                        ));
+                    };
+                    let values: Vec<String> = w.filter(|x| x != "(" && x != ")").collect();
+                    let mut flow = Flow::Normal;
+                    for v in values {
+                        self.vars
+                            .insert(var.to_ascii_lowercase(), Var::Words(vec![v]));
+                        match self.exec(body)? {
+                            Flow::Break => break,
+                            Flow::Quit => {
+                                flow = Flow::Quit;
+                                break;
+                            }
+                            _ => {}
+                        }
+                    }
+                    flow
+                }
+            };
+            if f != Flow::Normal {
+                return Ok(f);
+            }
+        }
+        Ok(Flow::Normal)
+    }
+
+    fn command(&mut self, c: &Cmd) -> Result<Flow> {
+        let w = c.word.as_str();
+        // Commands whose text is not substituted up front.
+        let Some(rest) = self.substitute(c) else {
+            return Ok(Flow::Normal);
+        };
+        let rest = rest.trim().to_string();
+        match w {
+            "echo" => {
+                let s = words(&rest).join(" ");
+                self.out(&format!("{s}\n"))?;
+            }
+            "let" => self.let_cmd(c, &rest)?,
+            "unlet" => {
+                for n in words(&rest) {
+                    if !self.plots[self.cur].remove(&n) {
+                        self.warn(format!("Warning: {n}: no such vector"));
+                    }
+                }
+            }
+            "set" => self.set_cmd(c, &rest)?,
+            "unset" => {
+                for n in words(&rest) {
+                    self.vars.remove(&n.to_ascii_lowercase());
+                }
+            }
+            "print" => self.print_cmd(c, &rest)?,
+            "op" => self.analysis(c, Analysis::Op)?,
+            "tran" => {
+                let a = tran_args(c, &rest)?;
+                self.analysis(c, a)?
+            }
+            "dc" => {
+                let a = dc_args(c, &rest)?;
+                self.analysis(c, a)?
+            }
+            "run" => {
+                let all = self.flat.analyses.clone();
+                if all.is_empty() {
+                    return Err(err(
+                        &c.span,
+                        "run",
+                        "the netlist has no analysis (.op, .dc or .tran) to run",
+                    ));
+                }
+                for a in all {
+                    self.analysis(c, a)?;
+                }
+            }
+            "ac" | "noise" | "pz" | "sp" | "disto" | "tf" | "sens" | "pss" | "fourier" | "spec"
+            | "fft" => {
+                return Err(Error::at(
+                    c.span.clone(),
+                    format!("`{w}` is not supported yet"),
+                    Some("spinspice runs op, dc and tran analyses".into()),
+                ))
+            }
+            "wrdata" => self.wrdata_cmd(c, &rest)?,
+            "write" => self.write_cmd(c, &rest)?,
+            "alter" => self.alter_cmd(c, &rest)?,
+            "alterparam" => self.alterparam_cmd(c, &rest)?,
+            "reset" => {
+                let mut ov = self.base.clone();
+                ov.extend(self.pending.iter().cloned());
+                self.flat = crate::elab::elaborate(self.ast, &ov)?;
+            }
+            "setplot" => self.setplot_cmd(&rest)?,
+            "destroy" => {
+                for n in words(&rest) {
+                    if n == "all" {
+                        self.plots.truncate(1);
+                        self.cur = 0;
+                    } else if let Some(k) = self
+                        .plots
+                        .iter()
+                        .position(|p| p.name == n.to_ascii_lowercase())
+                    {
+                        if k > 0 {
+                            self.plots.remove(k);
+                            if self.cur >= k {
+                                self.cur = self.cur.saturating_sub(1);
+                            }
+                        }
+                    }
+                }
+            }
+            "linearize" => self.linearize_cmd(c, &rest)?,
+            "display" => self.display_cmd()?,
+            "plot" | "gnuplot" | "hardcopy" | "asciiplot" | "iplot" => self.plot_cmd(c, &rest)?,
+            "meas" | "measure" => self.meas_cmd(c, &rest)?,
+            "source" => return self.source_cmd(c, &rest),
+            "shell" => {
+                return Err(Error::at(
+                    c.span.clone(),
+                    "`shell` is not supported: spinspice does not run external commands",
+                    Some("run the command outside the netlist".into()),
+                ))
+            }
+            "goto" | "label" | "define" | "undefine" => {
+                return Err(Error::at(
+                    c.span.clone(),
+                    format!("`{w}` is not supported yet"),
+                    Some("use `while`, `repeat`, `foreach` and `if` blocks".into()),
+                ))
+            }
+            "quit" | "exit" => return Ok(Flow::Quit),
+            "version" => self.out(&format!(
+                "******\n** spinspice {} (ngspice-compatible batch mode)\n******\n",
+                env!("CARGO_PKG_VERSION")
+            ))?,
+            "listing" => {
+                let t = self.flat.title.clone();
+                self.out(&format!("\t{t}\n"))?;
+            }
+            "rusage" | "settype" | "setscale" | "status" | "show" | "showmod" | "save"
+            | "sleep" | "cd" | "remcirc" | "devhelp" | "unalias" | "alias" | "history"
+            | "codemodel" | "edit" | "inventory" | "snsave" | "where" | "bug" | "help"
+            | "mdump" | "rehash" => {
+                self.warn(format!("Note: `{w}` is ignored by spinspice"));
+            }
+            "option" | "options" | "opt" => self.option_cmd(c, &rest)?,
+            _ => {
+                return Err(Error::at(
+                    c.span.clone(),
+                    format!("unknown control command `{w}`"),
+                    Some(
+                        "supported: run op tran dc print wrdata write let unlet set unset echo \
+                         alter alterparam reset foreach repeat while dowhile if break continue \
+                         linearize setplot destroy display plot meas source quit"
+                            .into(),
+                    ),
+                ))
+            }
+        }
+        Ok(Flow::Normal)
+    }
+
+    fn let_cmd(&mut self, c: &Cmd, rest: &str) -> Result<()> {
+        let Some(eq) = rest.find('=') else {
+            if rest.is_empty() {
+                return self.display_cmd();
+            }
+            return Err(err(&c.span, "let", "expected `let name = expression`"));
+        };
+        let lhs = rest[..eq].trim().to_ascii_lowercase();
+        let rhs = rest[eq + 1..].trim();
+        let value = match expr::parse(rhs).and_then(|e| self.eval(&e)) {
+            Ok(v) => v,
+            Err(e) => {
+                self.warn(format!("Error: let: {e}"));
+                return Ok(());
+            }
+        };
+        let (name, index) = match lhs.find('[') {
+            Some(k) if lhs.ends_with(']') => {
+                let ix = &lhs[k + 1..lhs.len() - 1];
+                let i = expr::parse(ix)
+                    .and_then(|e| self.eval(&e))
+                    .and_then(|v| expr::index_of(&v))
+                    .map_err(|e| err(&c.span, "let", e))?;
+                (lhs[..k].trim().to_string(), Some(i))
+            }
+            _ => (lhs, None),
+        };
+        if name.is_empty() || name.contains(char::is_whitespace) {
+            return Err(err(
+                &c.span,
+                "let",
+                format!("`{name}` is not a vector name"),
+            ));
+        }
+        let plot = &mut self.plots[self.cur];
+        match index {
+            None => plot.set(Vector::new(name, value)),
+            Some(i) => {
+                let mut data = plot
+                    .get(&name)
+                    .map(|v| v.data.clone())
+                    .ok_or_else(|| err(&c.span, "let", format!("{name}: no such vector")))?;
+                let needed = i + value.len();
+                if needed > data.len() {
+                    data.resize(needed, 0.0);
+                }
+                data[i..i + value.len()].copy_from_slice(&value);
+                let vname = plot.get(&name).map_or(name.clone(), |v| v.name.clone());
+                plot.set(Vector::new(vname, data));
+            }
+        }
+        Ok(())
+    }
+
+    fn set_cmd(&mut self, c: &Cmd, rest: &str) -> Result<()> {
+        // Normalise `a=b`, `a = b`, `a= b` into name / value groups.
+        let spaced = rest.replace('=', " = ");
+        let ws = words(&spaced);
+        let mut k = 0;
+        while k < ws.len() {
+            let name = ws[k].to_ascii_lowercase();
+            if ws.get(k + 1).map(String::as_str) == Some("=") {
+                let mut vals = Vec::new();
+                k += 2;
+                if ws.get(k).map(String::as_str) == Some("(") {
+                    k += 1;
+                    while k < ws.len() && ws[k] != ")" {
+                        vals.push(ws[k].clone());
+                        k += 1;
+                    }
+                    k += 1;
+                } else if let Some(v) = ws.get(k) {
+                    vals.push(v.clone());
+                    k += 1;
+                }
+                self.set_var(c, &name, vals)?;
+            } else {
+                self.set_var(c, &name, Vec::new())?;
+                k += 1;
+            }
+        }
+        if ws.is_empty() {
+            let list: Vec<String> = self
+                .vars
+                .iter()
+                .map(|(k, v)| match v {
+                    Var::Flag => format!("\t{k}\n"),
+                    Var::Words(w) => format!("\t{k}\t{}\n", w.join(" ")),
+                })
+                .collect();
+            self.out(&list.concat())?;
+        }
+        Ok(())
+    }
+
+    fn set_var(&mut self, _c: &Cmd, name: &str, vals: Vec<String>) -> Result<()> {
+        match name {
+            "curplot" => {
+                let v = vals
+                    .first()
+                    .cloned()
+                    .unwrap_or_default()
+                    .to_ascii_lowercase();
+                if v == "new" {
+                    let n = self.next_name("unknown");
+                    let title = self.flat.title.clone();
+                    self.plots.push(Plot::empty(&n, "unknown", &title));
+                    self.cur = self.plots.len() - 1;
+                } else {
+                    self.setplot_cmd(&v)?;
+                }
+            }
+            "curplottitle" => self.plots[self.cur].title = vals.join(" "),
+            "curplotname" => self.plots[self.cur].plotname = vals.join(" "),
+            _ => {
+                let v = if vals.is_empty() {
+                    Var::Flag
+                } else {
+                    Var::Words(vals)
+                };
+                self.vars.insert(name.to_string(), v);
+            }
+        }
+        Ok(())
+    }
+
+    fn next_name(&mut self, kind: &str) -> String {
+        let n = self.counters.entry(kind.to_string()).or_insert(0);
+        *n += 1;
+        format!("{kind}{n}")
+    }
+
+    fn setplot_cmd(&mut self, rest: &str) -> Result<()> {
+        let n = rest.trim().to_ascii_lowercase();
+        if n.is_empty() {
+            let mut s = String::from("List of plots:\n");
+            for (k, p) in self.plots.iter().enumerate() {
+                let mark = if k == self.cur {
+                    "Current "
+                } else {
+                    "        "
+                };
+                s.push_str(&format!(
+                    "{mark}{:<10}{:<25}{}\n",
+                    p.name, p.title, p.plotname
+                ));
+            }
+            return self.out(&s);
+        }
+        if n == "new" {
+            let name = self.next_name("unknown");
+            let title = self.flat.title.clone();
+            self.plots.push(Plot::empty(&name, "unknown", &title));
+            self.cur = self.plots.len() - 1;
+            return Ok(());
+        }
+        match self.plots.iter().position(|p| p.name == n) {
+            Some(k) => self.cur = k,
+            None => self.warn(format!("Error: no such plot {n}")),
+        }
+        Ok(())
+    }
+
+    /// Run one analysis on a circuit built from the current netlist; its results become
+    /// the new current plot (`op1`, `tran1`, `dc1`, ...).
+    fn analysis(&mut self, c: &Cmd, a: Analysis) -> Result<()> {
+        let mut ckt = Circuit::from_flat(&self.flat)?;
+        let (w, _) = match &a {
+            Analysis::Op => ckt.op(),
+            Analysis::Dc { sweeps } => ckt.dc(sweeps),
+            Analysis::Tran {
+                tstep,
+                tstop,
+                tstart,
+                tmax,
+                uic,
+            } => ckt.tran(
+                &TranSpec {
+                    tstep: *tstep,
+                    tstop: *tstop,
+                    tstart: *tstart,
+                    tmax: *tmax,
+                    uic: *uic,
+                },
+                &mut *self.progress,
+            ),
+        }
+        .map_err(|e| match e {
+            Error::Input(_) => e,
+            e => err(&c.span, &c.word, e),
+        })?;
+        let kind = match a {
+            Analysis::Op => "op",
+            Analysis::Dc { .. } => "dc",
+            Analysis::Tran { .. } => "tran",
+        };
+        let name = self.next_name(kind);
+        let mut p = Plot::from_waves(&name, &w);
+        if let Analysis::Tran {
+            tstep,
+            tstop,
+            tstart,
+            ..
+        } = a
+        {
+            p.grid = Some((tstart, tstop, tstep));
+        }
+        self.plots.push(p);
+        self.cur = self.plots.len() - 1;
+        Ok(())
+    }
+
+    fn print_cmd(&mut self, c: &Cmd, rest: &str) -> Result<()> {
+        let mut text = rest.trim();
+        let mut line_mode = false;
+        if let Some(r) = strip_word(text, "col") {
+            text = r;
+        } else if let Some(r) = strip_word(text, "line") {
+            text = r;
+            line_mode = true;
+        }
+        let items: Vec<(String, Vec<f64>)> = if text.eq_ignore_ascii_case("all") || text.is_empty()
+        {
+            let p = &self.plots[self.cur];
+            p.vecs
+                .iter()
+                .filter(|v| Some(&v.name) != p.scale.as_ref())
+                .map(|v| (v.name.clone(), v.data.clone()))
+                .collect()
+        } else {
+            let list = match expr::parse_list(text) {
+                Ok(l) => l,
+                Err(e) => return Err(err(&c.span, "print", e)),
+            };
+            let mut items = Vec::new();
+            for (e, name) in list {
+                match self.eval(&e) {
+                    Ok(v) => items.push((name, v)),
+                    Err(e) => {
+                        self.warn(format!("Error: print: {e}"));
+                        return Ok(());
+                    }
+                }
+            }
+            items
+        };
+        if items.is_empty() {
+            return Ok(());
+        }
+        if items.iter().all(|(_, v)| v.len() == 1) || line_mode {
+            let mut s = String::new();
+            for (n, v) in &items {
+                let vals: Vec<String> = v.iter().map(|x| super::print::fmt_num(*x)).collect();
+                s.push_str(&format!("{n} = {}\n", vals.join(" ")));
+            }
+            return self.out(&s);
+        }
+        let p = &self.plots[self.cur];
+        let mut cols = Vec::new();
+        if let Some(sc) = p.scale_vec() {
+            if items[0].0 != sc.name {
+                cols.push((sc.name.clone(), sc.data.clone()));
+            }
+        }
+        cols.extend(items);
+        let t = super::print::table(&p.title, &p.plotname, &cols);
+        self.out(&t)
+    }
+
+    fn path(&self, w: &str) -> PathBuf {
+        let p = PathBuf::from(w);
+        if p.is_absolute() {
+            p
+        } else {
+            self.io.dir.join(p)
+        }
+    }
+
+    fn vectors_of(&mut self, c: &Cmd, text: &str) -> Result<Vec<(String, Vec<f64>)>> {
+        let list = expr::parse_list(text).map_err(|e| err(&c.span, &c.word, e))?;
+        let mut out = Vec::new();
+        for (e, name) in list {
+            let v = self.eval(&e).map_err(|e| err(&c.span, &c.word, e))?;
+            out.push((name, v));
+        }
+        Ok(out)
+    }
+
+    fn wrdata_cmd(&mut self, c: &Cmd, rest: &str) -> Result<()> {
+        let (file, vecs) = split_first(rest);
+        if file.is_empty() {
+            return Err(err(&c.span, "wrdata", "expected `wrdata FILE vectors...`"));
+        }
+        let items = self.vectors_of(c, vecs)?;
+        let p = &self.plots[self.cur];
+        let scale = p.scale_vec().map(|v| v.data.clone());
+        let cols: Vec<&[f64]> = items.iter().map(|(_, v)| v.as_slice()).collect();
+        let text = super::print::wrdata(scale.as_deref(), &cols);
+        let path = self.path(file);
+        crate::wave::write_atomic(&path, text.as_bytes())?;
+        Ok(())
+    }
+
+    fn write_cmd(&mut self, c: &Cmd, rest: &str) -> Result<()> {
+        let (file, vecs) = split_first(rest);
+        let file = if file.is_empty() {
+            "rawspice.raw"
+        } else {
+            file
+        };
+        let p = &self.plots[self.cur];
+        let mut w = p.to_waves();
+        if !vecs.trim().is_empty() {
+            let items = self.vectors_of(c, vecs)?;
+            let n = w.scale.values.len();
+            w.signals = items
+                .into_iter()
+                .filter(|(_, v)| v.len() == n)
+                .map(|(name, v)| crate::wave::Signal::new(name, v))
+                .collect();
+        }
+        let ascii = matches!(self.var("filetype").as_deref(), Some("ascii"));
+        let path = self.path(file);
+        crate::wave::raw::write_raw(&path, &[w], ascii)
+    }
+
+    fn alter_cmd(&mut self, c: &Cmd, rest: &str) -> Result<()> {
+        // alter dev = value | alter dev param = value | alter dev value | alter @dev[p] = v
+        let spaced = rest.replace('=', " = ");
+        let ws: Vec<String> = words(&spaced).into_iter().filter(|w| w != "=").collect();
+        let (dev, param, val) = match ws.as_slice() {
+            [d, v] => match d.strip_prefix('@') {
+                Some(inner) => {
+                    let (d, p) = inner
+                        .strip_suffix(']')
+                        .and_then(|x| x.split_once('['))
+                        .ok_or_else(|| err(&c.span, "alter", format!("bad name `{d}`")))?;
+                    (d.to_string(), Some(p.to_string()), v.clone())
+                }
+                None => (d.clone(), None, v.clone()),
+            },
+            [d, p, v] => (d.clone(), Some(p.clone()), v.clone()),
+            _ => {
+                return Err(err(
+                    &c.span,
+                    "alter",
+                    "expected `alter DEVICE [PARAM] = VALUE`",
+                ))
+            }
+        };
+        let v = match crate::units::parse_number(&val) {
+            Some(v) => v,
+            None => {
+                let e = expr::parse(&val).map_err(|e| err(&c.span, "alter", e))?;
+                let r = self.eval(&e).map_err(|e| err(&c.span, "alter", e))?;
+                *r.first()
+                    .ok_or_else(|| err(&c.span, "alter", "empty value"))?
+            }
+        };
+        let dev = dev.to_ascii_lowercase();
+        let Some(inst) = self.flat.instances.iter_mut().find(|i| i.name == dev) else {
+            return Err(err(&c.span, "alter", format!("no device `{dev}`")));
+        };
+        let param = param.map(|p| p.to_ascii_lowercase());
+        let primary = match param.as_deref() {
+            None => true,
+            Some(p) => matches!(
+                (inst.letter, p),
+                ('r', "r" | "resistance")
+                    | ('c', "c" | "capacitance")
+                    | ('l', "l" | "inductance")
+                    | ('v' | 'i', "dc")
+            ),
+        };
+        if primary {
+            match primary_slot(&inst.args) {
+                Some(k) => inst.args[k] = Arg::Num(v),
+                None => inst.args.push(Arg::Num(v)),
+            }
+        } else if let Some(p) = param {
+            match inst.params.iter_mut().find(|g| g.name == p) {
+                Some(g) => g.value = v,
+                None => inst.params.push(crate::devices::param::Given {
+                    name: p,
+                    value: v,
+                    span: c.span.clone(),
+                }),
+            }
+        }
+        Ok(())
+    }
+
+    fn alterparam_cmd(&mut self, c: &Cmd, rest: &str) -> Result<()> {
+        let Some((n, v)) = rest.split_once('=') else {
+            return Err(err(
+                &c.span,
+                "alterparam",
+                "expected `alterparam NAME = VALUE`",
+            ));
+        };
+        let n = n.trim().to_ascii_lowercase();
+        let v = v.trim();
+        let v = match crate::units::parse_number(v) {
+            Some(x) => x,
+            None => {
+                let e = expr::parse(v).map_err(|e| err(&c.span, "alterparam", e))?;
+                let r = self.eval(&e).map_err(|e| err(&c.span, "alterparam", e))?;
+                *r.first()
+                    .ok_or_else(|| err(&c.span, "alterparam", "empty value"))?
+            }
+        };
+        self.pending.retain(|(k, _)| *k != n);
+        self.pending.push((n, v));
+        Ok(())
+    }
+
+    fn option_cmd(&mut self, c: &Cmd, rest: &str) -> Result<()> {
+        let spaced = rest.replace('=', " = ");
+        let ws = words(&spaced);
+        let mut k = 0;
+        while k < ws.len() {
+            let name = ws[k].to_ascii_lowercase();
+            let value = if ws.get(k + 1).map(String::as_str) == Some("=") {
+                let v = ws.get(k + 2).cloned().unwrap_or_default();
+                k += 3;
+                match crate::units::parse_number(&v) {
+                    Some(x) => Arg::Num(x),
+                    None => Arg::Word(v.to_ascii_lowercase()),
+                }
+            } else {
+                k += 1;
+                Arg::Num(1.0)
+            };
+            self.flat.options.push(crate::elab::OptionEntry {
+                name,
+                value,
+                span: c.span.clone(),
+            });
+        }
+        // Refuse bad values now rather than at the next analysis.
+        crate::circuit::options::Options::from_entries(&self.flat.options)?;
+        Ok(())
+    }
+
+    fn linearize_cmd(&mut self, c: &Cmd, rest: &str) -> Result<()> {
+        let p = &self.plots[self.cur];
+        let (Some(sc), Some((t0, t1, dt))) = (p.scale_vec(), p.grid) else {
+            return Err(err(
+                &c.span,
+                "linearize",
+                "the current plot is not a transient analysis",
+            ));
+        };
+        let n = ((t1 - t0) / dt + 1e-9).floor() as usize + 1;
+        let grid: Vec<f64> = (0..n).map(|k| t0 + k as f64 * dt).collect();
+        let wanted: Vec<String> = words(rest).iter().map(|w| w.to_ascii_lowercase()).collect();
+        let mut np = Plot::empty("", &p.plotname, &p.title);
+        np.scale = Some(sc.name.clone());
+        np.grid = p.grid;
+        np.vecs.push(Vector::new(sc.name.clone(), grid.clone()));
+        for v in &p.vecs {
+            if v.name == sc.name || v.data.len() != sc.data.len() {
+                continue;
+            }
+            if !wanted.is_empty()
+                && !wanted
+                    .iter()
+                    .any(|w| p.get(w).is_some_and(|x| x.name == v.name))
+            {
+                continue;
+            }
+            let data = grid
+                .iter()
+                .map(|&t| crate::wave::interp(&sc.data, &v.data, t).unwrap_or(f64::NAN))
+                .collect();
+            np.vecs.push(Vector::new(v.name.clone(), data));
+        }
+        np.name = self.next_name("tran");
+        self.plots.push(np);
+        self.cur = self.plots.len() - 1;
+        Ok(())
+    }
+
+    fn display_cmd(&mut self) -> Result<()> {
+        let p = &self.plots[self.cur];
+        let mut s = format!(
+            "Here are the vectors currently active:\n\nTitle: {}\nName: {} ({})\nDate: {}\n\n",
+            p.title,
+            p.name,
+            p.plotname,
+            super::print::date()
+        );
+        let mut vs: Vec<&Vector> = p.vecs.iter().collect();
+        vs.sort_by(|a, b| a.name.cmp(&b.name));
+        for v in vs {
+            let scale = if Some(&v.name) == p.scale.as_ref() {
+                " [default scale]"
+            } else {
+                ""
+            };
+            s.push_str(&format!(
+                "    {:<20}: {}, real, {} long{scale}\n",
+                v.name,
+                unit_word(&v.name),
+                v.data.len()
+            ));
+        }
+        self.out(&s)
+    }
+
+    /// Plot commands write an SVG (`gnuplot FILE ...` → `FILE.svg`, others →
+    /// `plotN.svg`) in the output directory instead of opening a window.
+    fn plot_cmd(&mut self, c: &Cmd, rest: &str) -> Result<()> {
+        let mut text = rest.to_string();
+        let file = if c.word == "gnuplot" || c.word == "hardcopy" {
+            let (f, r) = split_first(rest);
+            let f = f.to_string();
+            text = r.to_string();
+            let stem = f
+                .strip_suffix(".ps")
+                .or(f.strip_suffix(".eps"))
+                .unwrap_or(&f);
+            format!("{stem}.svg")
+        } else {
+            self.svg_count += 1;
+            format!("plot{}.svg", self.svg_count)
+        };
+        // Drop plot options (ylimit a b, xlimit a b, loglog, title "..", xlabel .., vs x).
+        let ws = words(&text);
+        let mut keep = Vec::new();
+        let mut vs: Option<String> = None;
+        let mut k = 0;
+        while k < ws.len() {
+            let w = ws[k].to_ascii_lowercase();
+            match w.as_str() {
+                "xlimit" | "ylimit" | "xdelta" | "ydelta" => k += 3,
+                "title" | "xlabel" | "ylabel" | "xcompress" | "xindices" => k += 2,
+                "loglog" | "xlog" | "ylog" | "linplot" | "combplot" | "pointplot" | "nogrid"
+                | "nointerp" | "lin" => k += 1,
+                "vs" => {
+                    vs = ws.get(k + 1).cloned();
+                    k += 2;
+                }
+                _ => {
+                    keep.push(ws[k].clone());
+                    k += 1;
+                }
+            }
+        }
+        let items = self.vectors_of(c, &keep.join(" "))?;
+        let p = &self.plots[self.cur];
+        let x: Vec<f64> = match &vs {
+            Some(v) => {
+                let e = expr::parse(v).map_err(|e| err(&c.span, &c.word, e))?;
+                self.eval(&e).map_err(|e| err(&c.span, &c.word, e))?
+            }
+            None => match p.scale_vec() {
+                Some(s) => s.data.clone(),
+                None => (0..items.first().map_or(0, |i| i.1.len()))
+                    .map(|k| k as f64)
+                    .collect(),
+            },
+        };
+        let x_label = vs
+            .clone()
+            .or_else(|| p.scale.clone())
+            .unwrap_or_else(|| "index".into());
+        use crate::wave::svg::{Panel, Plot as SvgPlot, Series};
+        let series = items
+            .into_iter()
+            .map(|(name, y)| {
+                let n = y.len().min(x.len());
+                Series {
+                    name,
+                    x: x[..n].to_vec(),
+                    y: y[..n].to_vec(),
+                }
+            })
+            .collect();
+        let plot = SvgPlot {
+            title: format!("{} — {}", p.title.trim(), p.plotname),
+            x_label,
+            x_unit: String::new(),
+            panels: vec![Panel {
+                label: "value".into(),
+                unit: String::new(),
+                series,
+            }],
+        };
+        let path = self.path(&file);
+        crate::wave::svg::write_svg(&path, &plot.to_svg())?;
+        self.warn(format!("Note: {} wrote {}", c.word, path.display()));
+        Ok(())
+    }
+
+    fn meas_cmd(&mut self, c: &Cmd, rest: &str) -> Result<()> {
+        let stmt = crate::netlist::parse_str(&format!("meas\n.meas {rest}\n"), "control")
+            .map_err(|e| err(&c.span, "meas", e))?;
+        let mut ast = self.ast.clone();
+        ast.control.clear();
+        ast.statements.extend(stmt.statements);
+        let mut ov = self.base.clone();
+        ov.extend(self.pending.iter().cloned());
+        let flat = crate::elab::elaborate(&ast, &ov).map_err(|e| err(&c.span, "meas", e))?;
+        let Some(m) = flat.measures.last().cloned() else {
+            return Err(err(&c.span, "meas", "expected `meas ANALYSIS NAME ...`"));
+        };
+        let w = self.plots[self.cur].to_waves();
+        let known = |n: &str| -> Option<f64> {
+            self.lookup(n)
+                .and_then(|v| v.first().copied())
+                .or_else(|| flat.params.iter().find(|p| p.0 == n).map(|p| p.1))
+        };
+        let o = crate::wave::meas::evaluate(&m, &w, &known);
+        let line = o.line(&m);
+        if let Ok(v) = o.value {
+            self.plots[self.cur].set(Vector::new(o.name.clone(), vec![v]));
+        }
+        self.out(&format!("{line}\n"))
+    }
+
+    fn source_cmd(&mut self, c: &Cmd, rest: &str) -> Result<Flow> {
+        let path = self.path(rest.trim());
+        let ast = crate::netlist::parse_file(&path).map_err(|e| err(&c.span, "source", e))?;
+        let mut flow = Flow::Normal;
+        for b in &ast.control {
+            let nodes = super::script::parse(&super::script::commands(&b.lines))?;
+            flow = self.exec(&nodes)?;
+            if flow == Flow::Quit {
+                break;
+            }
+        }
+        Ok(flow)
+    }
+}
+
+fn unit_word(name: &str) -> &'static str {
+    match crate::wave::Unit::from_name(name) {
+        crate::wave::Unit::Voltage => "voltage",
+        crate::wave::Unit::Current => "current",
+        crate::wave::Unit::Time => "time",
+        crate::wave::Unit::Other(_) => "notype",
+    }
+}
+
+/// Whether a control session ended with `quit`/`exit`.
+pub struct Flow2(pub bool);
+
+fn runaway(c: &Cmd) -> Error {
+    Error::at(
+        c.span.clone(),
+        format!("`{}` loop ran {MAX_ITERATIONS} times: stopped", c.word),
+        Some("check the loop condition (does the body change it?)".into()),
+    )
+}
+
+fn strip_word<'t>(text: &'t str, w: &str) -> Option<&'t str> {
+    let (first, rest) = split_first(text);
+    first.eq_ignore_ascii_case(w).then_some(rest)
+}
+
+fn split_first(text: &str) -> (&str, &str) {
+    let t = text.trim();
+    match t.find(char::is_whitespace) {
+        Some(i) => (&t[..i], t[i..].trim()),
+        None => (t, ""),
+    }
+}
+
+/// The index of the value `alter` replaces: the number after `dc`, else the first number.
+fn primary_slot(args: &[Arg]) -> Option<usize> {
+    if let Some(k) = args
+        .iter()
+        .position(|a| matches!(a, Arg::Word(w) if w == "dc"))
+    {
+        if matches!(args.get(k + 1), Some(Arg::Num(_))) {
+            return Some(k + 1);
+        }
+    }
+    args.iter().position(|a| matches!(a, Arg::Num(_)))
+}
+
+fn tran_args(c: &Cmd, rest: &str) -> Result<Analysis> {
+    let ws = words(rest);
+    let uic = ws.iter().any(|w| w.eq_ignore_ascii_case("uic"));
+    let nums: Vec<f64> = ws
+        .iter()
+        .filter(|w| !w.eq_ignore_ascii_case("uic"))
+        .map(|w| num(&c.span, "tran", w))
+        .collect::<Result<_>>()?;
+    if nums.len() < 2 {
+        return Err(err(
+            &c.span,
+            "tran",
+            "expected `tran TSTEP TSTOP [TSTART [TMAX]] [uic]`",
+        ));
+    }
+    Ok(Analysis::Tran {
+        tstep: nums[0],
+        tstop: nums[1],
+        tstart: nums.get(2).copied().unwrap_or(0.0),
+        tmax: nums.get(3).copied(),
+        uic,
+    })
+}
+
+fn dc_args(c: &Cmd, rest: &str) -> Result<Analysis> {
+    let ws = words(rest);
+    if ws.is_empty() || ws.len() % 4 != 0 || ws.len() > 8 {
+        return Err(err(
+            &c.span,
+            "dc",
+            "expected `dc SOURCE START STOP STEP [SOURCE2 START2 STOP2 STEP2]`",
+        ));
+    }
+    let mut sweeps = Vec::new();
+    for g in ws.chunks(4) {
+        sweeps.push(DcSweep {
+            source: g[0].to_ascii_lowercase(),
+            start: num(&c.span, "dc", &g[1])?,
+            stop: num(&c.span, "dc", &g[2])?,
+            step: num(&c.span, "dc", &g[3])?,
+        });
+    }
+    Ok(Analysis::Dc { sweeps })
+}
