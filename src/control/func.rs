@@ -99,7 +99,7 @@ pub fn call(f: &str, args: &[Vec<f64>], env: &dyn Env) -> Result<Vec<f64>, Strin
             let a = one(f, args)?;
             need(f, &a)?;
             let n = a[0].max(0.0).round() as usize;
-            if n > 100_000_000 {
+            if n > 10_000_000 {
                 return Err(format!("{f}({n}): too long"));
             }
             Ok(if f == "unitvec" {

@@ -48,6 +48,8 @@ pub struct Session<'a> {
     pub(super) io: Io<'a>,
     progress: &'a mut dyn Progress,
     svg_count: usize,
+    /// Most iterations of one loop.
+    pub(super) max_iterations: usize,
 }
 
 fn err(span: &Span, cmd: &str, msg: impl std::fmt::Display) -> Error {
@@ -117,6 +119,7 @@ impl<'a> Session<'a> {
             io,
             progress,
             svg_count: 0,
+            max_iterations: MAX_ITERATIONS,
         }
     }
 
@@ -329,8 +332,8 @@ impl<'a> Session<'a> {
                             break;
                         }
                         k += 1;
-                        if k > MAX_ITERATIONS {
-                            return Err(runaway(cond));
+                        if k > self.max_iterations {
+                            return Err(runaway(cond, k - 1));
                         }
                         match self.exec(body)? {
                             Flow::Break => break,
@@ -363,8 +366,8 @@ impl<'a> Session<'a> {
                     let mut k = 0;
                     while n.is_none_or(|n| k < n) {
                         k += 1;
-                        if k > MAX_ITERATIONS {
-                            return Err(runaway(count));
+                        if k > self.max_iterations {
+                            return Err(runaway(count, k - 1));
                         }
                         match self.exec(body)? {
                             Flow::Break => break,
@@ -1195,10 +1198,10 @@ fn unit_word(name: &str) -> &'static str {
 /// Whether a control session ended with `quit`/`exit`.
 pub struct Flow2(pub bool);
 
-fn runaway(c: &Cmd) -> Error {
+fn runaway(c: &Cmd, n: usize) -> Error {
     Error::at(
         c.span.clone(),
-        format!("`{}` loop ran {MAX_ITERATIONS} times: stopped", c.word),
+        format!("`{}` loop ran {n} times: stopped", c.word),
         Some("check the loop condition (does the body change it?)".into()),
     )
 }

@@ -70,11 +70,25 @@ pub fn run<'a>(
     io: Io<'a>,
     progress: &'a mut dyn Progress,
 ) -> Result<bool> {
+    run_limited(ast, flat, overrides, io, progress, interp::MAX_ITERATIONS)
+}
+
+/// [`run`] with another cap on the iterations of one loop (a loop that reaches it is an
+/// error).
+pub fn run_limited<'a>(
+    ast: &'a Ast,
+    flat: Flat,
+    overrides: &[(String, f64)],
+    io: Io<'a>,
+    progress: &'a mut dyn Progress,
+    max_iterations: usize,
+) -> Result<bool> {
     let mut trees = Vec::new();
     for b in &ast.control {
         trees.push(script::parse(&script::commands(&b.lines))?);
     }
     let mut s = interp::Session::new(ast, flat, overrides, io, progress);
+    s.max_iterations = max_iterations;
     for t in &trees {
         if s.run_nodes(t)?.0 {
             return Ok(true);
