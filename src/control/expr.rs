@@ -56,8 +56,8 @@ fn is_name_char(c: char) -> bool {
 }
 
 const SYMS: &[&str] = &[
-    "<>", "<=", ">=", "==", "!=", "&&", "||", "**", "+", "-", "*", "/", "%", "^", "(", ")", "[",
-    "]", ",", "?", ":", "=", "<", ">", "!", "&", "|",
+    "<>", "><", "<=", ">=", "==", "!=", "&&", "||", "**", "+", "-", "*", "/", "%", "^", "(", ")",
+    "[", "]", ",", "?", ":", "=", "<", ">", "!", "~", "&", "|",
 ];
 
 /// Tokens with their byte offsets (start, end).
@@ -156,6 +156,8 @@ fn word_op(t: &Tok) -> Option<&'static str> {
             "&&" => "&",
             "||" => "|",
             "**" => "^",
+            "><" => "<>",
+            "~" => "!",
             s => s,
         }),
         Tok::Num(_) => None,
@@ -425,6 +427,32 @@ pub trait Env {
     fn vector(&self, name: &str) -> Option<Vec<f64>>;
     /// The current plot's scale.
     fn scale(&self) -> Option<Vec<f64>>;
+    /// A `define`d function: its parameters and body.
+    fn define(&self, _name: &str) -> Option<(Vec<String>, Ex)> {
+        None
+    }
+}
+
+/// An environment with a `define`d function's parameters bound.
+struct Bound<'e> {
+    inner: &'e dyn Env,
+    names: &'e [String],
+    vals: &'e [Vec<f64>],
+}
+
+impl Env for Bound<'_> {
+    fn vector(&self, name: &str) -> Option<Vec<f64>> {
+        match self.names.iter().position(|n| n == name) {
+            Some(k) => self.vals.get(k).cloned(),
+            None => self.inner.vector(name),
+        }
+    }
+    fn scale(&self) -> Option<Vec<f64>> {
+        self.inner.scale()
+    }
+    fn define(&self, name: &str) -> Option<(Vec<String>, Ex)> {
+        self.inner.define(name)
+    }
 }
 
 fn zip(a: &[f64], b: &[f64], f: impl Fn(f64, f64) -> f64) -> Vec<f64> {
@@ -447,6 +475,14 @@ fn bool_of(b: bool) -> f64 {
 
 /// Evaluate `e`.
 pub fn eval(e: &Ex, env: &dyn Env) -> Result<Vec<f64>, String> {
+    eval_depth(e, env, 0)
+}
+
+fn eval_depth(e: &Ex, env: &dyn Env, depth: usize) -> Result<Vec<f64>, String> {
+    if depth > 100 {
+        return Err("`define`d functions nested too deeply (recursive?)".into());
+    }
+    let eval = |e: &Ex, env: &dyn Env| eval_depth(e, env, depth);
     Ok(match e {
         Ex::Num(v) => vec![*v],
         Ex::Name(n) => env
@@ -511,6 +547,24 @@ pub fn eval(e: &Ex, env: &dyn Env) -> Result<Vec<f64>, String> {
                 .iter()
                 .map(|a| eval(a, env))
                 .collect::<Result<Vec<_>, _>>()?;
+            if let Some((names, body)) = env.define(f) {
+                if names.len() != vals.len() {
+                    return Err(format!(
+                        "{f}: expects {} arguments, got {}",
+                        names.len(),
+                        vals.len()
+                    ));
+                }
+                return eval_depth(
+                    &body,
+                    &Bound {
+                        inner: env,
+                        names: &names,
+                        vals: &vals,
+                    },
+                    depth + 1,
+                );
+            }
             super::func::call(f, &vals, env)?
         }
     })

@@ -47,6 +47,10 @@ pub struct Session<'a> {
     pub(super) vars: BTreeMap<String, Var>,
     pub(super) io: Io<'a>,
     progress: &'a mut dyn Progress,
+    /// Output of a redirected command (`print x > file`).
+    capture: Option<Vec<u8>>,
+    /// `define`d functions: parameters and body.
+    defines: BTreeMap<String, (Vec<String>, Ex)>,
     svg_count: usize,
     /// Most iterations of one loop.
     pub(super) max_iterations: usize,
@@ -95,6 +99,9 @@ impl Env for Session<'_> {
     fn scale(&self) -> Option<Vec<f64>> {
         self.plots[self.cur].scale_vec().map(|v| v.data.clone())
     }
+    fn define(&self, name: &str) -> Option<(Vec<String>, Ex)> {
+        self.defines.get(name).cloned()
+    }
 }
 
 impl<'a> Session<'a> {
@@ -118,6 +125,8 @@ impl<'a> Session<'a> {
             vars,
             io,
             progress,
+            capture: None,
+            defines: BTreeMap::new(),
             svg_count: 0,
             max_iterations: MAX_ITERATIONS,
         }
@@ -174,6 +183,10 @@ impl<'a> Session<'a> {
     }
 
     fn out(&mut self, s: &str) -> Result<()> {
+        if let Some(buf) = self.capture.as_mut() {
+            buf.extend_from_slice(s.as_bytes());
+            return Ok(());
+        }
         self.io
             .out
             .write_all(s.as_bytes())
@@ -296,7 +309,10 @@ impl<'a> Session<'a> {
             return false;
         };
         if text.trim().is_empty() {
-            self.warn(format!("Error: missing {} condition.", c.word));
+            // `if` alone is an error; `if $empty` is false.
+            if c.rest.trim().is_empty() {
+                self.warn(format!("Error: missing {} condition.", c.word));
+            }
             return false;
         }
         match expr::parse(&text).and_then(|e| self.eval(&e)) {
@@ -420,6 +436,28 @@ impl<'a> Session<'a> {
             return Ok(Flow::Normal);
         };
         let rest = rest.trim().to_string();
+        // As in ngspice's csh-like command lines: `> file` / `>> file` redirects what
+        // the command prints (so `>` is no comparison outside `if`/`while`).
+        if let Some((cmd, file, append)) = redirection(&rest) {
+            let path = self.path(&file);
+            self.capture = Some(Vec::new());
+            let r = self.run_word(c, w, cmd.trim());
+            let buf = self.capture.take().unwrap_or_default();
+            let mut f = std::fs::OpenOptions::new()
+                .create(true)
+                .write(true)
+                .append(append)
+                .truncate(!append)
+                .open(&path)
+                .map_err(|e| Error::io(&path, e))?;
+            std::io::Write::write_all(&mut f, &buf).map_err(|e| Error::io(&path, e))?;
+            return r;
+        }
+        self.run_word(c, w, &rest)
+    }
+
+    fn run_word(&mut self, c: &Cmd, w: &str, rest: &str) -> Result<Flow> {
+        let rest = rest.to_string();
         match w {
             "echo" => {
                 let s = words(&rest).join(" ");
@@ -511,7 +549,13 @@ impl<'a> Session<'a> {
                     Some("run the command outside the netlist".into()),
                 ))
             }
-            "goto" | "label" | "define" | "undefine" => {
+            "define" => self.define_cmd(c, &rest)?,
+            "undefine" => {
+                for n in words(&rest) {
+                    self.defines.remove(&n.to_ascii_lowercase());
+                }
+            }
+            "goto" | "label" => {
                 return Err(Error::at(
                     c.span.clone(),
                     format!("`{w}` is not supported yet"),
@@ -1145,6 +1189,34 @@ impl<'a> Session<'a> {
         Ok(())
     }
 
+    /// `define name(a, b) expression`: a function of the arguments.
+    fn define_cmd(&mut self, c: &Cmd, rest: &str) -> Result<()> {
+        let bad = || {
+            err(
+                &c.span,
+                "define",
+                "expected `define NAME(ARG, ...) EXPRESSION`",
+            )
+        };
+        let open = rest.find('(').ok_or_else(bad)?;
+        let close = rest.find(')').ok_or_else(bad)?;
+        if close < open {
+            return Err(bad());
+        }
+        let name = rest[..open].trim().to_ascii_lowercase();
+        let params: Vec<String> = rest[open + 1..close]
+            .split(',')
+            .map(|p| p.trim().to_ascii_lowercase())
+            .filter(|p| !p.is_empty())
+            .collect();
+        if name.is_empty() || name.contains(char::is_whitespace) {
+            return Err(bad());
+        }
+        let body = expr::parse(&rest[close + 1..]).map_err(|e| err(&c.span, "define", e))?;
+        self.defines.insert(name, (params, body));
+        Ok(())
+    }
+
     fn meas_cmd(&mut self, c: &Cmd, rest: &str) -> Result<()> {
         let stmt = crate::netlist::parse_str(&format!("meas\n.meas {rest}\n"), "control")
             .map_err(|e| err(&c.span, "meas", e))?;
@@ -1204,6 +1276,34 @@ fn runaway(c: &Cmd, n: usize) -> Error {
         format!("`{}` loop ran {n} times: stopped", c.word),
         Some("check the loop condition (does the body change it?)".into()),
     )
+}
+
+/// `cmd > file` / `cmd >> file` outside quotes and brackets: (cmd, file, append).
+fn redirection(text: &str) -> Option<(String, String, bool)> {
+    let mut depth = 0i32;
+    let mut quote = false;
+    for (i, c) in text.char_indices() {
+        match c {
+            '"' => quote = !quote,
+            '(' | '[' | '{' if !quote => depth += 1,
+            ')' | ']' | '}' if !quote => depth -= 1,
+            '>' if !quote && depth == 0 => {
+                let after = &text[i + 1..];
+                // `>=` is a comparison even here.
+                if after.starts_with('=') {
+                    return None;
+                }
+                let (append, file) = match after.strip_prefix('>') {
+                    Some(f) => (true, f),
+                    None => (false, after),
+                };
+                let file = file.split_whitespace().next()?.to_string();
+                return Some((text[..i].to_string(), file, append));
+            }
+            _ => {}
+        }
+    }
+    None
 }
 
 fn strip_word<'t>(text: &'t str, w: &str) -> Option<&'t str> {

@@ -258,3 +258,14 @@ fn front_end_keeps_blocks_verbatim() {
         "{e}"
     );
 }
+
+#[test]
+fn define_redirection_and_csh_operators() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (out, _, _) = run_in("define_redirect", tmp.path()).unwrap();
+    let reference = std::fs::read_to_string(dir().join("define_redirect.ngspice.out")).unwrap();
+    same(&out, &reference, 1e-9);
+    let ours = std::fs::read_to_string(tmp.path().join("redirected.txt")).unwrap();
+    let theirs = std::fs::read_to_string(dir().join("redirected.ngspice.txt")).unwrap();
+    assert_eq!(ours, theirs);
+}
