@@ -217,11 +217,12 @@ mod tests {
     #[test]
     fn reductions_by_hand() {
         let x = vec![1.0, -4.0, 3.0];
-        assert_eq!(call("mean", &[x.clone()], &E).unwrap(), vec![0.0]);
-        assert_eq!(call("vecmax", &[x.clone()], &E).unwrap(), vec![3.0]);
-        assert_eq!(call("vecmin", &[x.clone()], &E).unwrap(), vec![-4.0]);
-        assert_eq!(call("length", &[x.clone()], &E).unwrap(), vec![3.0]);
-        assert_eq!(call("abs", &[x.clone()], &E).unwrap(), vec![1.0, 4.0, 3.0]);
+        let c = || vec![1.0, -4.0, 3.0];
+        assert_eq!(call("mean", &[c()], &E).unwrap(), vec![0.0]);
+        assert_eq!(call("vecmax", &[c()], &E).unwrap(), vec![3.0]);
+        assert_eq!(call("vecmin", &[c()], &E).unwrap(), vec![-4.0]);
+        assert_eq!(call("length", &[c()], &E).unwrap(), vec![3.0]);
+        assert_eq!(call("abs", &[c()], &E).unwrap(), vec![1.0, 4.0, 3.0]);
         assert_eq!(call("db", &[vec![10.0]], &E).unwrap(), vec![20.0]);
         // trapezoids on x = 0, 1, 3: 0, (1-4)/2 = -1.5, -1.5 + (-4+3)/2*2 = -2.5.
         assert_eq!(call("integ", &[x], &E).unwrap(), vec![0.0, -1.5, -2.5]);

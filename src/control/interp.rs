@@ -458,6 +458,12 @@ impl<'a> Session<'a> {
 
     fn run_word(&mut self, c: &Cmd, w: &str, rest: &str) -> Result<Flow> {
         let rest = rest.to_string();
+        // `pre_set` etc. (ngspice runs them before the circuit loads): the same here.
+        let w = match w.strip_prefix("pre_") {
+            Some("set") | Some("setcs") => "set",
+            Some(other) => other,
+            None => w,
+        };
         match w {
             "echo" => {
                 let s = words(&rest).join(" ");
@@ -471,7 +477,8 @@ impl<'a> Session<'a> {
                     }
                 }
             }
-            "set" => self.set_cmd(c, &rest)?,
+            "set" | "setcs" => self.set_cmd(c, &rest)?,
+            "compose" => self.compose_cmd(c, &rest)?,
             "unset" => {
                 for n in words(&rest) {
                     self.vars.remove(&n.to_ascii_lowercase());
@@ -628,9 +635,23 @@ impl<'a> Session<'a> {
                 format!("`{name}` is not a vector name"),
             ));
         }
-        let plot = &mut self.plots[self.cur];
+        // An existing vector is overwritten where it lives (the current plot, else the
+        // constants): a loop counter made before the first analysis keeps counting.
+        let builtin = Plot::constants().get(&name).is_some();
+        let at = if self.plots[self.cur].get(&name).is_none()
+            && !builtin
+            && self.plots[0].get(&name).is_some()
+        {
+            0
+        } else {
+            self.cur
+        };
+        let plot = &mut self.plots[at];
         match index {
-            None => plot.set(Vector::new(name, value)),
+            None => {
+                let vname = plot.get(&name).map_or(name.clone(), |v| v.name.clone());
+                plot.set(Vector::new(vname, value))
+            }
             Some(i) => {
                 let mut data = plot
                     .get(&name)
@@ -1186,6 +1207,75 @@ impl<'a> Session<'a> {
         let path = self.path(&file);
         crate::wave::svg::write_svg(&path, &plot.to_svg())?;
         self.warn(format!("Note: {} wrote {}", c.word, path.display()));
+        Ok(())
+    }
+
+    /// `compose name values a b c` or `compose name start=a stop=b step=c` (or `len=n`
+    /// with two of start, stop, step).
+    fn compose_cmd(&mut self, c: &Cmd, rest: &str) -> Result<()> {
+        let spaced = rest.replace('=', " = ");
+        let ws = words(&spaced);
+        let bad = || {
+            err(
+                &c.span,
+                "compose",
+                "expected `compose NAME values ...` or `compose NAME start=.. stop=.. step=..`",
+            )
+        };
+        let name = ws.first().ok_or_else(bad)?.to_ascii_lowercase();
+        let value = |w: &str| -> Result<f64> {
+            match crate::units::parse_number(w) {
+                Some(v) => Ok(v),
+                None => {
+                    let e = expr::parse(w).map_err(|e| err(&c.span, "compose", e))?;
+                    let r = self.eval(&e).map_err(|e| err(&c.span, "compose", e))?;
+                    r.first().copied().ok_or_else(bad)
+                }
+            }
+        };
+        let data = if ws.get(1).is_some_and(|w| w.eq_ignore_ascii_case("values")) {
+            ws[2..]
+                .iter()
+                .map(|w| value(w))
+                .collect::<Result<Vec<_>>>()?
+        } else {
+            let mut kv = BTreeMap::new();
+            let mut k = 1;
+            while k < ws.len() {
+                if ws.get(k + 1).map(String::as_str) != Some("=") || k + 2 >= ws.len() {
+                    return Err(bad());
+                }
+                kv.insert(ws[k].to_ascii_lowercase(), value(&ws[k + 2])?);
+                k += 3;
+            }
+            let (start, stop, step, len) = (
+                kv.get("start").copied(),
+                kv.get("stop").copied(),
+                kv.get("step").copied(),
+                kv.get("len").copied(),
+            );
+            let (a, d, n) = match (start, stop, step, len) {
+                (Some(a), Some(b), Some(d), None) if d != 0.0 && (b - a) / d >= 0.0 => {
+                    (a, d, ((b - a) / d + 1e-9).floor() as usize + 1)
+                }
+                (Some(a), Some(b), None, Some(n)) if n >= 2.0 => {
+                    (a, (b - a) / (n - 1.0), n as usize)
+                }
+                (Some(a), None, Some(d), Some(n)) if n >= 1.0 => (a, d, n as usize),
+                _ => {
+                    return Err(err(
+                        &c.span,
+                        "compose",
+                        "bad parameters (start, stop, step, len)",
+                    ))
+                }
+            };
+            if n > 10_000_000 {
+                return Err(err(&c.span, "compose", format!("{n} points: too many")));
+            }
+            (0..n).map(|k| a + k as f64 * d).collect()
+        };
+        self.plots[self.cur].set(Vector::new(name, data));
         Ok(())
     }
 

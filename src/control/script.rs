@@ -130,7 +130,13 @@ fn parse_body(cmds: &[Cmd], i: &mut usize, depth: usize) -> Result<(Vec<Node>, O
     while let Some(c) = cmds.get(*i) {
         *i += 1;
         match c.word.as_str() {
-            "end" | "else" => return Ok((out, Some(c.clone()))),
+            "end" | "endif" | "endwhile" | "else" => {
+                let mut c = c.clone();
+                if c.word != "else" {
+                    c.word = "end".into();
+                }
+                return Ok((out, Some(c)));
+            }
             "if" | "while" | "dowhile" | "repeat" | "foreach" => {
                 if depth > 200 {
                     return Err(Error::at(c.span.clone(), "blocks nested too deeply", None));

@@ -269,3 +269,8 @@ fn define_redirection_and_csh_operators() {
     let theirs = std::fs::read_to_string(dir().join("redirected.ngspice.txt")).unwrap();
     assert_eq!(ours, theirs);
 }
+
+#[test]
+fn compose_endif_setcs_and_loop_counters_across_analyses() {
+    check("compose_endif", 1e-9);
+}
