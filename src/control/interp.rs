@@ -910,9 +910,17 @@ impl<'a> Session<'a> {
         }
         let items = self.vectors_of(c, vecs)?;
         let p = &self.plots[self.cur];
-        let scale = p.scale_vec().map(|v| v.data.clone());
-        let cols: Vec<&[f64]> = items.iter().map(|(_, v)| v.as_slice()).collect();
-        let text = super::print::wrdata(scale.as_deref(), &cols);
+        let scale = p.scale_vec().map(|v| (v.name.clone(), v.data.clone()));
+        let cols: Vec<(&str, &[f64])> = items
+            .iter()
+            .map(|(n, v)| (n.as_str(), v.as_slice()))
+            .collect();
+        let text = super::print::wrdata(
+            scale.as_ref().map(|(n, v)| (n.as_str(), v.as_slice())),
+            &cols,
+            self.vars.contains_key("wr_singlescale"),
+            self.vars.contains_key("wr_vecnames"),
+        );
         let path = self.path(file);
         crate::wave::write_atomic(&path, text.as_bytes())?;
         Ok(())
@@ -938,7 +946,13 @@ impl<'a> Session<'a> {
         }
         let ascii = matches!(self.var("filetype").as_deref(), Some("ascii"));
         let path = self.path(file);
-        crate::wave::raw::write_raw(&path, &[w], ascii)
+        // `set appendwrite`: add the plot to those already in the file.
+        let mut plots = Vec::new();
+        if self.vars.contains_key("appendwrite") && path.exists() {
+            plots = crate::wave::raw::read_raw(&path)?;
+        }
+        plots.push(w);
+        crate::wave::raw::write_raw(&path, &plots, ascii)
     }
 
     fn alter_cmd(&mut self, c: &Cmd, rest: &str) -> Result<()> {

@@ -53,12 +53,14 @@ pub fn date() -> String {
     )
 }
 
-/// Rows per page of a `print` table (ngspice's batch default).
-const PAGE_ROWS: usize = 55;
+/// Rows on the first page of a `print` table, and on each later page (ngspice's batch
+/// defaults).
+const FIRST_PAGE_ROWS: usize = 55;
+const PAGE_ROWS: usize = 58;
 
 /// `print` of vectors with more than one value: ngspice's column table with its header
-/// (title, plot name and date, column names), paged every [`PAGE_ROWS`] rows with a form
-/// feed and the column names again.
+/// (title, plot name and date, column names), paged as ngspice pages (55 rows, then 58
+/// per page) with a form feed and the column names again.
 pub fn table(title: &str, plotname: &str, cols: &[(String, Vec<f64>)]) -> String {
     let mut s = String::new();
     let rows = cols.iter().map(|c| c.1.len()).max().unwrap_or(0);
@@ -72,7 +74,7 @@ pub fn table(title: &str, plotname: &str, cols: &[(String, Vec<f64>)]) -> String
     }
     let _ = writeln!(s, "{dashes}\n{head}\n{dashes}");
     for r in 0..rows {
-        if r > 0 && r % PAGE_ROWS == 0 {
+        if r >= FIRST_PAGE_ROWS && (r - FIRST_PAGE_ROWS) % PAGE_ROWS == 0 {
             let _ = writeln!(s, "\x0c\n{head}\n{dashes}");
         }
         let _ = write!(s, "{r}\t");
@@ -89,26 +91,47 @@ pub fn table(title: &str, plotname: &str, cols: &[(String, Vec<f64>)]) -> String
     s
 }
 
-/// `wrdata`: for each vector, the scale and the value, ` %.8e ` each; one row per point.
-pub fn wrdata(scale: Option<&[f64]>, cols: &[&[f64]]) -> String {
+/// One `wrdata` value: C's `% .8e ` (a blank where the sign would be, one after).
+fn wr(x: f64) -> String {
+    let v = fmt_e(x, 8);
+    if v.starts_with('-') {
+        format!("{v} ")
+    } else {
+        format!(" {v} ")
+    }
+}
+
+/// `wrdata`: for each vector the scale and the value (the scale once, first, with
+/// `single_scale`), ` %.8e ` each, one row per point; with `names`, a first row of the
+/// column names (` %-15s` each).
+pub fn wrdata(
+    scale: Option<(&str, &[f64])>,
+    cols: &[(&str, &[f64])],
+    single_scale: bool,
+    names: bool,
+) -> String {
     let mut s = String::new();
-    let rows = cols.iter().map(|c| c.len()).max().unwrap_or(0);
+    let rows = cols.iter().map(|c| c.1.len()).max().unwrap_or(0);
+    let blank = " ".repeat(16);
+    if names {
+        for (k, (n, _)) in cols.iter().enumerate() {
+            if let Some((sn, _)) = scale {
+                if !single_scale || k == 0 {
+                    let _ = write!(s, " {sn:<15}");
+                }
+            }
+            let _ = write!(s, " {n:<15}");
+        }
+        s.push('\n');
+    }
     for r in 0..rows {
-        for c in cols {
-            if let Some(sc) = scale {
-                match sc.get(r) {
-                    Some(x) => {
-                        let _ = write!(s, " {} ", fmt_e(*x, 8));
-                    }
-                    None => s.push_str("                 "),
+        for (k, (_, c)) in cols.iter().enumerate() {
+            if let Some((_, sc)) = scale {
+                if !single_scale || k == 0 {
+                    s.push_str(&sc.get(r).map_or(blank.clone(), |x| wr(*x)));
                 }
             }
-            match c.get(r) {
-                Some(x) => {
-                    let _ = write!(s, " {} ", fmt_e(*x, 8));
-                }
-                None => s.push_str("                 "),
-            }
+            s.push_str(&c.get(r).map_or(blank.clone(), |x| wr(*x)));
         }
         s.push('\n');
     }
@@ -134,10 +157,17 @@ mod tests {
         assert_eq!(lines[3], "Index   y               ");
         assert_eq!(lines[5], "0\t0.000000e+00\t");
         assert_eq!(lines[6], "1\t1.000000e+00\t");
-        let w = wrdata(Some(&[0.0, 1e-8]), &[&[0.0, 9.9999e-8]]);
+        // ngspice 39 `wrdata` of a transient (tests/control/README.md has the netlist).
+        let t: &[f64] = &[0.0, 1e-8];
+        let (a, b): (&[f64], &[f64]) = (&[0.0, 9.9999e-8], &[0.0, -9.9999e-6]);
+        let w = wrdata(Some(("time", t)), &[("v(2)", a)], false, false);
         assert_eq!(
             w,
             " 0.00000000e+00  0.00000000e+00 \n 1.00000000e-08  9.99990000e-08 \n"
         );
+        let w = wrdata(Some(("time", t)), &[("v(2)", a), ("i(v1)", b)], true, true);
+        let l: Vec<&str> = w.lines().collect();
+        assert_eq!(l[0], " time            v(2)            i(v1)          ");
+        assert_eq!(l[2], " 1.00000000e-08  9.99990000e-08 -9.99990000e-06 ");
     }
 }

@@ -274,3 +274,24 @@ fn define_redirection_and_csh_operators() {
 fn compose_endif_setcs_and_loop_counters_across_analyses() {
     check("compose_endif", 1e-9);
 }
+
+#[test]
+fn long_tables_page_as_ngspice() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (out, _, _) = run_in("print_pages", tmp.path()).unwrap();
+    let reference = std::fs::read_to_string(dir().join("print_pages.ngspice.out")).unwrap();
+    same(&out, &reference, 1e-9);
+    // The first row of each page (after the column names and the dashes).
+    let firsts = |s: &str| -> Vec<String> {
+        let l: Vec<&str> = s.lines().collect();
+        (0..l.len())
+            .filter(|&k| l[k].starts_with("Index "))
+            .filter_map(|k| {
+                l.get(k + 2)
+                    .map(|r| r.split('\t').next().unwrap_or("").to_string())
+            })
+            .collect()
+    };
+    assert_eq!(firsts(&out), firsts(&reference));
+    assert_eq!(firsts(&out), ["0", "55", "113"]);
+}
