@@ -243,6 +243,9 @@ fn front_end_keeps_blocks_verbatim() {
     assert_eq!(ast.control[0].lines[1].text, "let x = 1 ; c");
     assert_eq!(ast.control[0].lines[1].span.line, 5);
     assert_eq!(ast.statements.len(), 2);
+    // ngspice also ends a block at `.endcontrol`.
+    let ast = crate::netlist::parse_str("t\n.control\necho\n.endcontrol\n.end\n", "t.cir").unwrap();
+    assert_eq!(ast.control[0].lines.len(), 1);
     let e = crate::netlist::parse_str("t\n.control\necho\n", "t.cir")
         .unwrap_err()
         .to_string();

@@ -1,7 +1,8 @@
 //! `.control` ... `.endc` blocks: taken out of the physical lines before the netlist lexer
 //! sees them (their lines are not netlist syntax), kept verbatim with their spans.
 //!
-//! Both keywords are case-insensitive and may come from `.include`d files. A `.control`
+//! Both keywords are case-insensitive (a block also ends at `.endcontrol`, as in ngspice)
+//! and may come from `.include`d files. A `.control`
 //! after `.end` is ignored (as everything after `.end`); a `.control` without `.endc` is an
 //! error at the `.control` line.
 
@@ -25,7 +26,8 @@ pub fn extract(lines: &[PhysLine]) -> Result<(Vec<PhysLine>, Vec<ControlBlock>)>
     for l in lines {
         let kw = keyword(&l.text);
         if let Some(b) = open.as_mut() {
-            if kw == ".endc" {
+            // ngspice ends a block at any word starting with `.endc` (`.endcontrol`).
+            if kw.starts_with(".endc") {
                 blocks.extend(open.take());
             } else {
                 b.lines.push(ControlLine {
