@@ -212,6 +212,23 @@ impl<'a> Session<'a> {
         let name_char = |c: char| c.is_alphanumeric() || c == '_';
         while k < cs.len() {
             let c = cs[k];
+            // `{$name}`: the variable, braces dropped.
+            if c == '{' && cs.get(k + 1) == Some(&'$') {
+                let st = k + 2;
+                let mut e = st;
+                while e < cs.len() && name_char(cs[e]) {
+                    e += 1;
+                }
+                if e > st && cs.get(e) == Some(&'}') {
+                    let n: String = cs[st..e].iter().collect();
+                    match self.var(&n) {
+                        Some(v) => out.push_str(&v),
+                        None => return Err(format!("{n}: no such variable")),
+                    }
+                    k = e + 1;
+                    continue;
+                }
+            }
             if c != '$' {
                 out.push(c);
                 k += 1;

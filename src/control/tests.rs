@@ -298,3 +298,13 @@ fn long_tables_page_as_ngspice() {
     assert_eq!(firsts(&out), firsts(&reference));
     assert_eq!(firsts(&out), ["0", "55", "113"]);
 }
+
+#[test]
+fn braced_variables_substitute() {
+    // ngspice 39 (`ngspice -b` on this text) prints `><` and `a2b`, as in its
+    // tests/regression/misc/dollar-1.cir.
+    let (out, _) =
+        run_text("t\nv1 1 0 1\n.control\nset foo = \"\"\necho \">{$foo}<\"\nset bar = 2\necho a{$bar}b\n.endc\n")
+            .unwrap();
+    assert_eq!(out, "><\na2b\n");
+}
