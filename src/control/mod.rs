@@ -34,6 +34,7 @@
 //! # Ok::<(), spinspice::Error>(())
 //! ```
 
+mod commands;
 pub mod expr;
 pub mod func;
 pub mod interp;
