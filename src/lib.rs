@@ -11,6 +11,7 @@
 //! Units are SI everywhere inside; SPICE suffixes only at the edges.
 
 pub mod circuit;
+pub mod control;
 pub mod crossbar;
 pub mod devices;
 pub mod elab;

@@ -212,6 +212,77 @@ fn mutate(seed: &str, muts: &[Mutation]) -> String {
         .join("\n")
 }
 
+/// Control-script lines the control fuzzing combines and mutates (small analyses only, so
+/// that no case runs long; loops are capped at 50 iterations).
+const CONTROL_LINES: &[&str] = &[
+    "let i = 0",
+    "let i = i + 1",
+    "while i < 3",
+    "dowhile i < 2",
+    "repeat 2",
+    "repeat",
+    "foreach v 1 2 3",
+    "if i = 1",
+    "else",
+    "end",
+    "break",
+    "continue",
+    "echo $v $&i $?v",
+    "set v = ( 1 2 )",
+    "unset v",
+    "print i v(1) all",
+    "print col v(1)[0,1]",
+    "op",
+    "run",
+    "tran 1m 5m",
+    "dc v1 0 1 0.5",
+    "alter r1 = 2k",
+    "alterparam p = 2",
+    "reset",
+    "let x = vector(4) * 2 ^ -1 ? 1 : 0",
+    "let x[2] = 5",
+    "print mean(x) deriv(x) x[1,2]",
+    "setplot op1",
+    "setplot new",
+    "destroy all",
+    "linearize",
+    "wrdata w.txt v(1)",
+    "write w.raw",
+    "plot v(1) vs v(1)",
+    "meas tran m1 max v(1)",
+    "display",
+    "quit",
+    "shell ls",
+    "+ 1",
+    "* c",
+    "let = ",
+    "print ((",
+    "echo \"$",
+    "set curplot = new",
+];
+
+/// Run `text` as a control block on a small circuit; files go to a temporary directory.
+fn control(text: &str) {
+    let net = format!(
+        "t\n.param p=1\nv1 1 0 1\nr1 1 2 {{p*1k}}\nc1 2 0 1u\n.op\n.control\n{text}\n.endc\n.end\n"
+    );
+    let Ok(ast) = spinspice::netlist::parse_str(&net, "fuzz.cir") else {
+        return;
+    };
+    let Ok(flat) = spinspice::elab::elaborate(&ast, &[]) else {
+        return;
+    };
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let io = spinspice::control::Io {
+        out: &mut out,
+        err: &mut err,
+        dir: dir.path().to_path_buf(),
+    };
+    let _ =
+        spinspice::control::run_limited(&ast, flat, &[], io, &mut spinspice::progress::Silent, 50);
+}
+
 /// 300 cases per property by default; `PROPTEST_CASES=N` for a longer hunt.
 fn cases() -> u32 {
     std::env::var("PROPTEST_CASES")
@@ -242,6 +313,20 @@ proptest! {
         if let Ok(e) = spinspice::netlist::expr::parse_expr(&text) {
             let _ = spinspice::netlist::expr::eval(&e, &|n| (n.len() == 1).then_some(0.5));
         }
+    }
+
+    #[test]
+    fn control_scripts_never_panic(
+        lines in proptest::collection::vec(0..CONTROL_LINES.len(), 1..12),
+        muts in proptest::collection::vec(mutation(), 0..4),
+    ) {
+        let text: Vec<&str> = lines.iter().map(|&k| CONTROL_LINES[k]).collect();
+        control(&mutate(&text.join("\n"), &muts));
+    }
+
+    #[test]
+    fn control_text_never_panics(text in "[a-z0-9 =()$&?\"*;.,+/^<>!\n\\[\\]-]{0,200}") {
+        control(&text);
     }
 
     #[test]

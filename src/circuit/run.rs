@@ -46,9 +46,20 @@ pub struct RunOptions {
     pub allow_no_analysis: bool,
 }
 
-/// Parse and elaborate `src` with the overrides of `opts` and build its circuit; an error
-/// when the netlist has no analysis to run (unless `opts.allow_no_analysis`).
-pub fn prepare(src: NetlistSource<'_>, opts: &RunOptions) -> crate::Result<Circuit> {
+/// A parsed and elaborated netlist whose circuit is not built yet: what a `.control`
+/// script needs (it re-elaborates on `reset` and rebuilds the circuit per analysis).
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    pub ast: crate::netlist::Ast,
+    pub flat: crate::elab::Flat,
+    /// The `--param` overrides it was elaborated with.
+    pub overrides: Vec<(String, f64)>,
+    label: String,
+    allow_no_analysis: bool,
+}
+
+/// Parse and elaborate `src` with the overrides of `opts`.
+pub fn load(src: NetlistSource<'_>, opts: &RunOptions) -> crate::Result<Loaded> {
     let overrides = opts
         .params
         .iter()
@@ -59,13 +70,48 @@ pub fn prepare(src: NetlistSource<'_>, opts: &RunOptions) -> crate::Result<Circu
         NetlistSource::Text { text, name } => crate::netlist::parse_str(text, name)?,
     };
     let flat = crate::elab::elaborate(&ast, &overrides)?;
-    if flat.analyses.is_empty() && !opts.allow_no_analysis {
-        return Err(Error::Usage(format!(
-            "{}: no analysis (.op, .dc or .tran) to run",
-            src.label()
-        )));
+    Ok(Loaded {
+        ast,
+        flat,
+        overrides,
+        label: src.label(),
+        allow_no_analysis: opts.allow_no_analysis,
+    })
+}
+
+impl Loaded {
+    /// Does the netlist have `.control` blocks?
+    pub fn has_control(&self) -> bool {
+        !self.ast.control.is_empty()
     }
-    Circuit::from_flat(&flat)
+
+    /// Run the `.control` blocks ([`crate::control::run`]); true when the script ended
+    /// with `quit`/`exit` (then, as in `ngspice -b`, the dot-analyses do not run).
+    pub fn run_control<'a>(
+        &'a self,
+        io: crate::control::Io<'a>,
+        progress: &'a mut dyn Progress,
+    ) -> crate::Result<bool> {
+        crate::control::run(&self.ast, self.flat.clone(), &self.overrides, io, progress)
+    }
+
+    /// Build the circuit; an error when the netlist has no analysis to run (unless
+    /// [`RunOptions::allow_no_analysis`]).
+    pub fn circuit(&self) -> crate::Result<Circuit> {
+        if self.flat.analyses.is_empty() && !self.allow_no_analysis {
+            return Err(Error::Usage(format!(
+                "{}: no analysis (.op, .dc or .tran) to run",
+                self.label
+            )));
+        }
+        Circuit::from_flat(&self.flat)
+    }
+}
+
+/// Parse and elaborate `src` with the overrides of `opts` and build its circuit; an error
+/// when the netlist has no analysis to run.
+pub fn prepare(src: NetlistSource<'_>, opts: &RunOptions) -> crate::Result<Circuit> {
+    load(src, opts)?.circuit()
 }
 
 /// Run every analysis of a netlist, in order: one `(waveforms, stats)` per analysis.

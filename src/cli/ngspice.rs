@@ -9,7 +9,7 @@
 
 use super::progress::Reporter;
 use clap::Parser;
-use spinspice::circuit::run::{measures, prepare, spike_lines, summary, NetlistSource, RunOptions};
+use spinspice::circuit::run::{load, measures, spike_lines, summary, NetlistSource, RunOptions};
 use spinspice::wave::Waveforms;
 use std::ffi::OsString;
 use std::path::PathBuf;
@@ -89,12 +89,29 @@ fn run(a: &NgspiceArgs, out: &mut String) -> spinspice::Result<()> {
         allow_no_analysis: true,
         ..RunOptions::default()
     };
-    let mut circuit = prepare(NetlistSource::File(&a.file), &opts)?;
-    for w in circuit.warnings() {
+    let loaded = load(NetlistSource::File(&a.file), &opts)?;
+    for w in &loaded.flat.warnings {
         eprintln!("{w}");
     }
-    let spikes = circuit.spike_signals();
     let mut reporter = Reporter::stderr(Duration::from_secs(2));
+    // As ngspice -b: the control blocks run first (their output goes where the rest goes),
+    // then the dot-analyses, unless the script quits.
+    if loaded.has_control() {
+        let mut buf: Vec<u8> = Vec::new();
+        let mut err = std::io::stderr();
+        let io = spinspice::control::Io {
+            out: &mut buf,
+            err: &mut err,
+            dir: ".".into(),
+        };
+        let r = loaded.run_control(io, &mut reporter);
+        out.push_str(&String::from_utf8_lossy(&buf));
+        if r? || loaded.flat.analyses.is_empty() {
+            return Ok(());
+        }
+    }
+    let mut circuit = loaded.circuit()?;
+    let spikes = circuit.spike_signals();
     let results = circuit.run_all(&mut reporter)?;
     if results.is_empty() {
         // As ngspice: nothing to simulate is not an error.

@@ -3,7 +3,7 @@
 
 use super::args::RunArgs;
 use super::progress::Reporter;
-use spinspice::circuit::run::{measures, prepare, spike_lines, summary, NetlistSource, RunOptions};
+use spinspice::circuit::run::{load, measures, spike_lines, summary, NetlistSource, RunOptions};
 use spinspice::progress::{Progress, Silent};
 use spinspice::wave::Waveforms;
 use spinspice::Error;
@@ -23,14 +23,29 @@ pub fn run(a: &RunArgs) -> spinspice::Result<()> {
         params: a.params.clone(),
         ..RunOptions::default()
     };
-    let mut circuit = prepare(NetlistSource::File(&a.file), &opts)?;
-    for w in circuit.warnings() {
+    let loaded = load(NetlistSource::File(&a.file), &opts)?;
+    for w in &loaded.flat.warnings {
         eprintln!("{w}");
     }
-    let spikes = circuit.spike_signals();
     let mut silent = Silent;
     let mut reporter = Reporter::stderr(Duration::from_secs(2));
     let progress: &mut dyn Progress = if a.quiet { &mut silent } else { &mut reporter };
+    // As `ngspice -b`: the control blocks run first, then the dot-analyses (unless the
+    // script quits). Files the script writes resolve against the current directory.
+    if loaded.has_control() {
+        let (mut out, mut err) = (std::io::stdout(), std::io::stderr());
+        let io = spinspice::control::Io {
+            out: &mut out,
+            err: &mut err,
+            dir: ".".into(),
+        };
+        let quit = loaded.run_control(io, &mut *progress)?;
+        if quit || loaded.flat.analyses.is_empty() {
+            return Ok(());
+        }
+    }
+    let mut circuit = loaded.circuit()?;
+    let spikes = circuit.spike_signals();
     let results = circuit.run_all(progress)?;
 
     let stem = a

@@ -150,9 +150,27 @@ pub struct Stmt {
     pub span: Span,
 }
 
+/// One physical line of a `.control` block, verbatim (the interpreter strips comments and
+/// joins `+` continuations); `span` covers the whole line (column 1).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ControlLine {
+    pub text: String,
+    pub span: Span,
+}
+
+/// A `.control` ... `.endc` block: the lines between the two, in order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ControlBlock {
+    /// The `.control` line.
+    pub span: Span,
+    pub lines: Vec<ControlLine>,
+}
+
 /// A parsed netlist.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Ast {
     pub title: String,
     pub statements: Vec<Stmt>,
+    /// `.control` blocks, in order (run by [`crate::control`]).
+    pub control: Vec<ControlBlock>,
 }

@@ -12,7 +12,9 @@
 //!   `.tran`, `.save`/`.print`/`.plot`/`.probe`, `.global`, `.temp`, `.title`.
 //! * documented leniencies: `.temp 27` is accepted (the only temperature simulated; any other
 //!   value is an error); a bare `.options` flag (`nopage`) is recorded with value 1.
-//! * everything else (`.ac`, `.control`, `.func`, unknown commands) is an error naming the
+//! * `.control` ... `.endc` blocks are kept verbatim in [`Ast::control`] (run by
+//!   [`crate::control`]).
+//! * everything else (`.ac`, `.func`, unknown commands) is an error naming the
 //!   file, line, column and token.
 //!
 //! [`parse_file`] / [`parse_str`] give the [`Ast`]; [`crate::elab::elaborate`] flattens it.
@@ -24,6 +26,7 @@
 //! ```
 
 pub mod ast;
+mod control;
 pub mod expr;
 pub mod lex;
 pub mod parse;
@@ -43,8 +46,11 @@ fn parse_phys(lines: Vec<source::PhysLine>) -> Result<Ast> {
         .first()
         .map(|l| l.text.trim().to_string())
         .unwrap_or_default();
-    let logical = lex::logical_lines(lines.get(1..).unwrap_or(&[]))?;
-    parse::parse_lines(title, logical)
+    let (rest, control) = control::extract(lines.get(1..).unwrap_or(&[]))?;
+    let logical = lex::logical_lines(&rest)?;
+    let mut ast = parse::parse_lines(title, logical)?;
+    ast.control = control;
+    Ok(ast)
 }
 
 /// Parse the netlist in `path` (and its includes). The first line is the title.

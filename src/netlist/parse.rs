@@ -423,6 +423,7 @@ pub fn parse_lines(title: String, lines: Vec<Line>) -> Result<Ast> {
     let mut ast = Ast {
         title,
         statements: Vec::new(),
+        control: Vec::new(),
     };
     let mut stack: Vec<Frame> = Vec::new();
     let mut cur: Vec<Stmt> = Vec::new();
@@ -717,15 +718,11 @@ pub fn parse_lines(title: String, lines: Vec<Line>) -> Result<Ast> {
             ".meas" | ".measure" => StmtKind::Meas(fields(toks, &mut i, false, &[])?),
             ".width" => StmtKind::Ignored(head.clone(), "it sets ngspice's print width".into()),
             ".temp" => StmtKind::Temp(fields(toks, &mut i, false, &[])?),
-            ".control" => {
+            ".endc" => {
                 return Err(Error::at(
                     first.span.clone(),
-                    "`.control` blocks are not supported",
-                    Some(
-                        "spinspice runs the analyses written as dot-commands; remove the \
-                         `.control` ... `.endc` block"
-                            .into(),
-                    ),
+                    "`.endc` without `.control`",
+                    Some("a control block starts with `.control` and ends with `.endc`".into()),
                 ))
             }
             h if UNSUPPORTED.contains(&h) => {
