@@ -131,3 +131,31 @@ fn a_netlist_without_analyses_runs_nothing_and_succeeds_as_in_ngspice() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
 }
+
+#[test]
+fn what_a_control_block_alters_stays_for_the_dot_analyses_after_it() {
+    // ngspice 39 (`ngspice -b -r alt.raw alt.cir`) writes v(2) = 0, 0.125, 0.25 for the
+    // sweep after the block: R1 is 3k by then, not the netlist's 1k.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("alt.cir"),
+        "alter persists\nR1 1 2 1k\nR2 2 0 1k\nVDD 1 0 DC 1\n.dc VDD 0 1 0.5\n\
+         .control\nalter r1 3k\n.endc\n.end\n",
+    )
+    .unwrap();
+    let out = bin()
+        .current_dir(dir.path())
+        .args(["-b", "-r", "alt.raw", "alt.cir"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let plots = spinspice::wave::raw::read_raw(&dir.path().join("alt.raw")).unwrap();
+    let v2 = &plots.last().unwrap().get("v(2)").unwrap().values;
+    for (got, want) in v2.iter().zip([0.0, 0.125, 0.25]) {
+        assert!((got - want).abs() < 1e-9, "{v2:?}");
+    }
+}

@@ -88,11 +88,16 @@ impl Loaded {
     /// Run the `.control` blocks ([`crate::control::run`]); true when the script ended
     /// with `quit`/`exit` (then, as in `ngspice -b`, the dot-analyses do not run).
     pub fn run_control<'a>(
-        &'a self,
+        &'a mut self,
         io: crate::control::Io<'a>,
         progress: &'a mut dyn Progress,
     ) -> crate::Result<bool> {
-        crate::control::run(&self.ast, self.flat.clone(), &self.overrides, io, progress)
+        let (quit, flat) =
+            crate::control::run(&self.ast, self.flat.clone(), &self.overrides, io, progress)?;
+        // What the script changed (`alter`, `reset`) stays for the dot-analyses that
+        // follow, as in ngspice.
+        self.flat = flat;
+        Ok(quit)
     }
 
     /// Build the circuit; an error when the netlist has no analysis to run (unless

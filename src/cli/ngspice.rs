@@ -89,7 +89,7 @@ fn run(a: &NgspiceArgs, out: &mut String) -> spinspice::Result<()> {
         allow_no_analysis: true,
         ..RunOptions::default()
     };
-    let loaded = load(NetlistSource::File(&a.file), &opts)?;
+    let mut loaded = load(NetlistSource::File(&a.file), &opts)?;
     for w in &loaded.flat.warnings {
         eprintln!("{w}");
     }

@@ -23,7 +23,7 @@ pub fn run(a: &RunArgs) -> spinspice::Result<()> {
         params: a.params.clone(),
         ..RunOptions::default()
     };
-    let loaded = load(NetlistSource::File(&a.file), &opts)?;
+    let mut loaded = load(NetlistSource::File(&a.file), &opts)?;
     for w in &loaded.flat.warnings {
         eprintln!("{w}");
     }

@@ -28,7 +28,7 @@
 //! let mut out = Vec::new();
 //! let mut err = Vec::new();
 //! let io = spinspice::control::Io { out: &mut out, err: &mut err, dir: ".".into() };
-//! let quit = spinspice::control::run(&ast, flat, &[], io, &mut spinspice::progress::Silent)?;
+//! let (quit, _flat) = spinspice::control::run(&ast, flat, &[], io, &mut spinspice::progress::Silent)?;
 //! assert!(!quit);
 //! assert_eq!(String::from_utf8(out).unwrap(), "p = 1.000000e-03\n");
 //! # Ok::<(), spinspice::Error>(())
@@ -70,7 +70,7 @@ pub fn run<'a>(
     overrides: &[(String, f64)],
     io: Io<'a>,
     progress: &'a mut dyn Progress,
-) -> Result<bool> {
+) -> Result<(bool, Flat)> {
     run_limited(ast, flat, overrides, io, progress, interp::MAX_ITERATIONS)
 }
 
@@ -83,7 +83,7 @@ pub fn run_limited<'a>(
     io: Io<'a>,
     progress: &'a mut dyn Progress,
     max_iterations: usize,
-) -> Result<bool> {
+) -> Result<(bool, Flat)> {
     let mut trees = Vec::new();
     for b in &ast.control {
         trees.push(script::parse(&script::commands(&b.lines))?);
@@ -92,8 +92,8 @@ pub fn run_limited<'a>(
     s.max_iterations = max_iterations;
     for t in &trees {
         if s.run_nodes(t)?.0 {
-            return Ok(true);
+            return Ok((true, s.flat));
         }
     }
-    Ok(false)
+    Ok((false, s.flat))
 }
