@@ -18,7 +18,7 @@ fn run_in(name: &str, out_dir: &Path) -> crate::Result<(String, String, bool)> {
         err: &mut err,
         dir: out_dir.to_path_buf(),
     };
-    let quit = super::run(&ast, flat, &[], io, &mut crate::progress::Silent)?;
+    let (quit, _) = super::run(&ast, flat, &[], io, &mut crate::progress::Silent)?;
     Ok((
         String::from_utf8_lossy(&out).into_owned(),
         String::from_utf8_lossy(&err).into_owned(),
