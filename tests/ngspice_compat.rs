@@ -3,9 +3,10 @@
 //! spinspice, and every vector ngspice 39 wrote for it (NAME.raw beside it, made by
 //! generate.sh there) must match within the suite's tolerances (`wave::compare`: op/dc
 //! within 1e-6 V + 1e-4 relative, transients within 0.1 % of swing or by crossing times).
+//! Netlists with `.control` blocks run them first, as `ngspice -b` does.
 //! The whole suite is tests/compat/ngspice-suite.sh.
 
-use spinspice::circuit::run::{run_netlist, RunOptions};
+use spinspice::circuit::run::{load, NetlistSource, RunOptions};
 use spinspice::wave::compare::{compare_runs, Tolerance};
 use spinspice::wave::raw::read_raw;
 use std::path::{Path, PathBuf};
@@ -27,15 +28,37 @@ fn netlists() -> Vec<PathBuf> {
     out
 }
 
+/// As `spinspice -b`: the `.control` blocks first (files they write go to a scratch
+/// folder), then the dot-analyses unless the script quits; the plots ngspice's `-r` writes.
+fn run(net: &Path) -> spinspice::Result<Vec<spinspice::wave::Waveforms>> {
+    let mut loaded = load(NetlistSource::File(net), &RunOptions::default())?;
+    if loaded.has_control() {
+        let scratch = tempfile::tempdir().unwrap();
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        let io = spinspice::control::Io {
+            out: &mut out,
+            err: &mut err,
+            dir: scratch.path().to_path_buf(),
+        };
+        if loaded.run_control(io, &mut spinspice::progress::Silent)? {
+            return Ok(Vec::new());
+        }
+    }
+    let r = loaded
+        .circuit()?
+        .run_all(&mut spinspice::progress::Silent)?;
+    Ok(r.into_iter().map(|(w, _)| w).collect())
+}
+
 #[test]
 fn ngspice_subset_matches_ngspice() {
     let list = netlists();
-    assert!(list.len() >= 3, "{list:?}");
+    assert!(list.len() >= 6, "{list:?}");
     let mut failures = Vec::new();
     for net in &list {
         let reference = read_raw(&net.with_extension("raw")).unwrap();
-        let ours = match run_netlist(Path::new(net), &RunOptions::default()) {
-            Ok(r) => r.into_iter().map(|(w, _)| w).collect::<Vec<_>>(),
+        let ours = match run(net) {
+            Ok(r) => r,
             Err(e) => {
                 failures.push(format!("{}: {e}", net.display()));
                 continue;
