@@ -114,7 +114,7 @@ fn one_line(s: &str) -> String {
 }
 
 /// `Sun Nov 29 05:38:59  2026` (ngspice's `ctime`-like form, UTC).
-fn date_string(t: std::time::SystemTime) -> String {
+pub(crate) fn date_string(t: std::time::SystemTime) -> String {
     let secs = t
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs() as i64)
