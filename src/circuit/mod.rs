@@ -10,6 +10,7 @@
 //! signals use ngspice's names: `v(node)`, `i(vsource)` for branch currents, then the
 //! devices' own [`Device::outputs`].
 
+pub mod ac;
 pub mod dc;
 pub mod integrate;
 pub mod lu;
@@ -355,6 +356,7 @@ impl Circuit {
                     },
                     progress,
                 )?,
+                Analysis::Ac(sweep) => self.ac(sweep)?,
             };
             out.push(r);
         }

@@ -131,6 +131,48 @@ impl Engine {
         Ok(noncon)
     }
 
+    /// The small-signal conductance and capacitance matrices at the present solution `x`,
+    /// in CSC value order: every device loads in [`Mode::Ac`] once with `ag0 = 0` (giving
+    /// `G`) and once with `ag0 = 2^40` (giving `G + 2^40 C`, from which `C` follows). The
+    /// large power of two keeps `C` exact to rounding unless a conductance in the same entry
+    /// exceeds `2^40 C` by ~1e16, and dividing by it is exact. `gmin` is the junction
+    /// conductance.
+    pub(crate) fn small_signal_matrices(
+        &mut self,
+        gmin: f64,
+    ) -> crate::Result<(Vec<f64>, Vec<f64>)> {
+        const SCALE: f64 = (1u64 << 40) as f64;
+        let ctx = SolveCtx {
+            mode: Mode::Ac,
+            time: 0.0,
+            dt: 0.0,
+            src_factor: 1.0,
+            gmin,
+            diag_gmin: 0.0,
+            max_iter: 1,
+            init_junction: false,
+            uic: false,
+            clamp_ics: false,
+        };
+        let saved_ag0 = self.ag0;
+        self.ag0 = 0.0;
+        let r = self.load_all(&ctx, false);
+        let mut g = vec![0.0; self.vals.len()];
+        if r.is_ok() {
+            self.pattern.gather(&self.slots, &mut g);
+            self.ag0 = SCALE;
+        }
+        let r = r.and_then(|_| self.load_all(&ctx, false));
+        self.ag0 = saved_ag0;
+        r?;
+        let mut c = vec![0.0; self.vals.len()];
+        self.pattern.gather(&self.slots, &mut c);
+        for (c, g) in c.iter_mut().zip(&g) {
+            *c = (*c - *g) / SCALE;
+        }
+        Ok((g, c))
+    }
+
     /// Gather, add engine stamps, factor when the matrix changed, and solve into `out`.
     fn factor_solve(&mut self, ctx: &SolveCtx, out: &mut [f64]) -> Result<(), Singular> {
         self.pattern.gather(&self.slots, &mut self.vals);

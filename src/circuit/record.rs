@@ -126,6 +126,27 @@ impl Recorder {
         })
     }
 
+    /// Drop the device outputs (a small-signal analysis records node voltages and branch
+    /// currents only); returns the names dropped.
+    pub fn without_device_outputs(mut self) -> (Recorder, Vec<String>) {
+        let mut dropped = Vec::new();
+        let mut probes = Vec::new();
+        let mut names = Vec::new();
+        for (p, n) in self.probes.into_iter().zip(self.names) {
+            if matches!(p, Probe::Device(..)) {
+                dropped.push(n.0);
+            } else {
+                probes.push(p);
+                names.push(n);
+            }
+        }
+        self.columns = vec![Vec::new(); names.len()];
+        self.probes = probes;
+        self.names = names;
+        self.any_device = false;
+        (self, dropped)
+    }
+
     /// Record one point at scale value `s`.
     pub fn record(&mut self, s: f64, eng: &Engine) {
         if self.any_device {
@@ -172,12 +193,18 @@ impl Recorder {
                 name: scale_name.to_string(),
                 unit: scale_unit,
                 values: self.scale,
+                imag: Vec::new(),
             },
             signals: self
                 .names
                 .into_iter()
                 .zip(self.columns)
-                .map(|((name, unit), values)| Signal { name, unit, values })
+                .map(|((name, unit), values)| Signal {
+                    name,
+                    unit,
+                    values,
+                    imag: Vec::new(),
+                })
                 .collect(),
         }
     }

@@ -214,6 +214,13 @@ impl Session<'_> {
                 },
                 &mut *self.progress,
             ),
+            // Control vectors are real: the interpreter does not run `ac` (yet); a dot
+            // `.ac` runs after the block.
+            Analysis::Ac(_) => Err(Error::Usage(
+                "`ac` inside `.control` is not supported yet (control vectors are real); \
+                 put `.ac` in the netlist instead"
+                    .into(),
+            )),
         }
         .map_err(|e| match e {
             Error::Input(_) => e,
@@ -223,6 +230,7 @@ impl Session<'_> {
             Analysis::Op => "op",
             Analysis::Dc { .. } => "dc",
             Analysis::Tran { .. } => "tran",
+            Analysis::Ac(_) => "ac",
         };
         let name = self.next_name(kind);
         let mut p = Plot::from_waves(&name, &w);

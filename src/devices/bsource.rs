@@ -240,6 +240,9 @@ pub fn compile(e: &Expr, flat: &Flat, refs: &mut Vec<Target>, span: &Span) -> Re
 }
 
 impl Device for BSource {
+    fn small_signal(&self) -> super::SmallSignal {
+        super::SmallSignal::Linearised
+    }
     fn name(&self) -> &str {
         &self.name
     }

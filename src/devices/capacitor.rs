@@ -78,6 +78,9 @@ pub fn build(inst: &Instance, _flat: &Flat) -> crate::Result<Box<dyn Device>> {
 }
 
 impl Device for Capacitor {
+    fn small_signal(&self) -> super::SmallSignal {
+        super::SmallSignal::Linearised
+    }
     fn name(&self) -> &str {
         &self.name
     }
@@ -100,7 +103,7 @@ impl Device for Capacitor {
             _ => self.c * v,
         };
         let (geq, i) = l.charge(self.state, q, self.c);
-        if l.mode == Mode::Tran {
+        if l.mode.integrates() {
             let ieq = i - geq * v;
             l.add(self.s[0], geq);
             l.add(self.s[1], -geq);

@@ -244,6 +244,9 @@ impl Comparator {
 }
 
 impl Device for Comparator {
+    fn small_signal(&self) -> super::SmallSignal {
+        super::SmallSignal::Frozen("its output state at the operating point (the comparator is linearised around it; a hysteretic decision has no small-signal model)".into())
+    }
     fn name(&self) -> &str {
         &self.name
     }

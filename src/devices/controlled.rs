@@ -170,6 +170,9 @@ pub fn build_h(inst: &Instance, _flat: &Flat) -> crate::Result<Box<dyn Device>> 
 }
 
 impl Device for Controlled {
+    fn small_signal(&self) -> super::SmallSignal {
+        super::SmallSignal::Linearised
+    }
     fn name(&self) -> &str {
         &self.name
     }

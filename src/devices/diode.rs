@@ -252,6 +252,9 @@ impl Diode {
 }
 
 impl Device for Diode {
+    fn small_signal(&self) -> super::SmallSignal {
+        super::SmallSignal::Linearised
+    }
     fn name(&self) -> &str {
         &self.name
     }

@@ -67,6 +67,9 @@ pub fn build(inst: &Instance, _flat: &Flat) -> crate::Result<Box<dyn Device>> {
 }
 
 impl Device for Inductor {
+    fn small_signal(&self) -> super::SmallSignal {
+        super::SmallSignal::Linearised
+    }
     fn name(&self) -> &str {
         &self.name
     }

@@ -33,6 +33,9 @@ pub fn build(inst: &Instance, _flat: &Flat) -> crate::Result<Box<dyn Device>> {
 }
 
 impl Device for ISource {
+    fn small_signal(&self) -> super::SmallSignal {
+        super::SmallSignal::Linearised
+    }
     fn name(&self) -> &str {
         &self.name
     }
@@ -59,7 +62,16 @@ impl Device for ISource {
         self.spec.begin_tran(tstep, tstop);
     }
     fn set_source(&mut self, dc: Option<f64>, wave: Option<Waveform>) -> bool {
-        self.spec = SourceSpec { dc, wave };
+        self.spec = SourceSpec {
+            dc,
+            wave,
+            ac: self.spec.ac,
+        };
         true
+    }
+    fn ac_stimulus(&self, rhs: &mut super::AcRhs) {
+        // As in `load`: the current leaves `a` and is pushed into `b`.
+        self.spec.ac_stimulus(rhs, self.a, -1.0);
+        self.spec.ac_stimulus(rhs, self.b, 1.0);
     }
 }

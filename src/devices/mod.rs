@@ -72,6 +72,49 @@ pub enum Mode {
     TranOp,
     /// A transient time point.
     Tran,
+    /// The small-signal linearisation at a solved operating point (`.ac`): devices load as
+    /// at the operating point, and [`Load::charge`] returns the capacitance scaled by the
+    /// engine's factor (`geq = ag0 * c`) and no current, so that the stamps are `G + ag0 C`.
+    /// The engine loads twice (`ag0 = 0`, then a large power of two) to separate `G` and `C`.
+    Ac,
+}
+
+impl Mode {
+    /// True in the modes where charges contribute stamps (transient points and the
+    /// small-signal linearisation).
+    pub fn integrates(self) -> bool {
+        matches!(self, Mode::Tran | Mode::Ac)
+    }
+}
+
+/// What a device contributes to a small-signal (`.ac`) analysis.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SmallSignal {
+    /// Its [`Device::load`] in [`Mode::Ac`] is its exact linearisation at the operating point
+    /// (conductances from the Jacobian, capacitances through [`Load::charge`]).
+    Linearised,
+    /// It contributes its linearisation with an internal state held at its operating-point
+    /// value (e.g. a micromagnetic free layer: its resistance at the operating point); the
+    /// text says what is frozen. `.ac` accepts it and reports the text as a note.
+    Frozen(String),
+    /// It has no small-signal model (the text says why).
+    Unsupported(String),
+}
+
+/// Right-hand side of the small-signal system, written by [`Device::ac_stimulus`].
+pub struct AcRhs<'a> {
+    pub(crate) re: &'a mut [f64],
+    pub(crate) im: &'a mut [f64],
+}
+
+impl AcRhs<'_> {
+    /// Add the phasor `mag * exp(j * phase)` (phase in radians) to row `row`.
+    pub fn add(&mut self, row: Unknown, mag: f64, phase: f64) {
+        if row != GROUND {
+            self.re[row] += mag * phase.cos();
+            self.im[row] += mag * phase.sin();
+        }
+    }
 }
 
 /// Engine-owned state handed to [`Device::allocate`].
@@ -197,6 +240,10 @@ impl Load<'_> {
     #[inline]
     pub fn charge(&mut self, state: usize, q: f64, c: f64) -> (f64, f64) {
         self.states[state] = q;
+        if self.mode == Mode::Ac {
+            self.currents[state] = 0.0;
+            return (self.ag0 * c, 0.0);
+        }
         if self.mode != Mode::Tran {
             self.currents[state] = 0.0;
             return (0.0, 0.0);
@@ -290,6 +337,16 @@ pub trait Device: Send + std::fmt::Debug {
     fn is_linear(&self) -> bool {
         false
     }
+
+    /// What this device contributes to `.ac` (see [`SmallSignal`]). Default: no
+    /// small-signal model, so that a new device must say what it does.
+    fn small_signal(&self) -> SmallSignal {
+        SmallSignal::Unsupported("it has no small-signal model".into())
+    }
+
+    /// Add this device's AC excitation (`ac MAG PHASE` of an independent source) to the
+    /// small-signal right-hand side. Default: none.
+    fn ac_stimulus(&self, _rhs: &mut AcRhs) {}
 
     /// Called once before a transient with `.tran`'s `tstep` and `tstop` (sources resolve
     /// their ngspice defaults from them: PULSE rise time = tstep, period = tstop, ...).

@@ -436,6 +436,12 @@ impl Mtj {
 }
 
 impl Device for Mtj {
+    fn small_signal(&self) -> super::SmallSignal {
+        super::SmallSignal::Frozen(
+            "the free layer at the operating point (the MTJ contributes its resistance there)"
+                .into(),
+        )
+    }
     fn name(&self) -> &str {
         &self.name
     }

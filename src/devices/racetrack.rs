@@ -417,6 +417,9 @@ fn shifted(l: &dyn FreeLayer, dx: f64, a: f64, b: f64) -> (f64, f64) {
 }
 
 impl Device for Racetrack {
+    fn small_signal(&self) -> super::SmallSignal {
+        super::SmallSignal::Frozen("the soliton position and the free layer at the operating point (the MTJ contributes its resistance there)".into())
+    }
     fn name(&self) -> &str {
         &self.name
     }

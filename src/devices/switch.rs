@@ -139,6 +139,9 @@ impl Switch {
 }
 
 impl Device for Switch {
+    fn small_signal(&self) -> super::SmallSignal {
+        super::SmallSignal::Frozen("its on/off state at the operating point (a switch has no small-signal model beyond its conductance)".into())
+    }
     fn name(&self) -> &str {
         &self.name
     }

@@ -6,7 +6,8 @@
 //!
 //! Value used: in `.op`/`.dc` the DC value (or, without one, the time function at t = 0);
 //! at the transient's operating point and time points the time function (or the DC value).
-//! `ac mag [phase]` is accepted and has no effect (there is no `.ac` analysis).
+//! `ac mag [phase]` (phase in degrees, default 0) is the excitation of `.ac`; a source with
+//! only an `ac` value has DC value 0, as in ngspice.
 
 use super::args::{describe, err, expect_nodes, no_model, no_words, node};
 use super::param::{resolve, ParamSpec};
@@ -30,6 +31,8 @@ pub static PARAMS: &[ParamSpec] = &[ParamSpec {
 pub struct SourceSpec {
     pub dc: Option<f64>,
     pub wave: Option<Waveform>,
+    /// `ac MAG [PHASE]`: magnitude and phase in degrees.
+    pub ac: Option<(f64, f64)>,
 }
 
 impl SourceSpec {
@@ -44,6 +47,7 @@ impl SourceSpec {
             None
         };
         let mut wave = None;
+        let mut ac = None;
         let mut i = 0;
         let args = &inst.args;
         let dup = |what: &str| {
@@ -79,15 +83,21 @@ impl SourceSpec {
                     }
                 },
                 Arg::Word(w) if w == "ac" => {
-                    // AC magnitude and phase: accepted, unused (no .ac analysis).
+                    // `ac [mag [phase]]`: ngspice takes magnitude 1 when none is given.
+                    if ac.is_some() {
+                        return Err(dup("AC value"));
+                    }
                     i += 1;
-                    for _ in 0..2 {
-                        if let Some(Arg::Num(_)) = args.get(i) {
+                    let mut mp = [1.0, 0.0];
+                    for v in mp.iter_mut() {
+                        if let Some(Arg::Num(x)) = args.get(i) {
+                            *v = *x;
                             i += 1;
                         } else {
                             break;
                         }
                     }
+                    ac = Some((mp[0], mp[1]));
                 }
                 Arg::Word(w) if matches!(w.as_str(), "pulse" | "pwl" | "sin" | "exp") => {
                     // ngspice also accepts the function without parentheses.
@@ -126,22 +136,29 @@ impl SourceSpec {
                 }
             }
         }
-        if dc.is_none() && wave.is_none() {
+        if dc.is_none() && wave.is_none() && ac.is_none() {
             return Err(err(
                 inst,
                 format!("`{}` has no value", inst.name),
                 Some(format!("usage: {usage}")),
             ));
         }
-        Ok(SourceSpec { dc, wave })
+        Ok(SourceSpec { dc, wave, ac })
+    }
+
+    /// Add the `ac` phasor to `row` (negated when `sign` < 0).
+    pub fn ac_stimulus(&self, rhs: &mut super::AcRhs, row: Unknown, sign: f64) {
+        if let Some((mag, ph)) = self.ac {
+            rhs.add(row, sign * mag, ph.to_radians());
+        }
     }
 
     /// The source value for this load.
     #[inline]
     pub fn value(&self, mode: Mode, t: f64) -> f64 {
         match (mode, &self.wave, self.dc) {
-            (Mode::Dc, _, Some(v)) => v,
-            (Mode::Dc, Some(w), None) | (Mode::TranOp, Some(w), _) => w.value(0.0),
+            (Mode::Dc | Mode::Ac, _, Some(v)) => v,
+            (Mode::Dc | Mode::Ac, Some(w), None) | (Mode::TranOp, Some(w), _) => w.value(0.0),
             (Mode::Tran, Some(w), _) => w.value(t),
             (_, None, Some(v)) => v,
             (_, None, None) => 0.0,
@@ -188,6 +205,9 @@ pub fn build(inst: &Instance, _flat: &Flat) -> crate::Result<Box<dyn Device>> {
 }
 
 impl Device for VSource {
+    fn small_signal(&self) -> super::SmallSignal {
+        super::SmallSignal::Linearised
+    }
     fn name(&self) -> &str {
         &self.name
     }
@@ -226,7 +246,14 @@ impl Device for VSource {
         self.spec.begin_tran(tstep, tstop);
     }
     fn set_source(&mut self, dc: Option<f64>, wave: Option<Waveform>) -> bool {
-        self.spec = SourceSpec { dc, wave };
+        self.spec = SourceSpec {
+            dc,
+            wave,
+            ac: self.spec.ac,
+        };
         true
+    }
+    fn ac_stimulus(&self, rhs: &mut super::AcRhs) {
+        self.spec.ac_stimulus(rhs, self.br, 1.0);
     }
 }

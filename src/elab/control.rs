@@ -271,6 +271,10 @@ impl Elab<'_> {
                 self.flat.analyses.push(Analysis::Dc { sweeps });
             }
             StmtKind::Tran(fs) => self.tran(fs, span, scope)?,
+            StmtKind::Ac(fs) => {
+                let sweep = ac_sweep(fs, span, scope)?;
+                self.flat.analyses.push(Analysis::Ac(sweep));
+            }
             StmtKind::Meas(fs) => self.meas(fs, span, scope)?,
             StmtKind::Save(cmd, fs) => self.save(cmd, fs, span)?,
             StmtKind::Ignored(cmd, why) => self.flat.warnings.push(Warning::at(
@@ -589,4 +593,60 @@ impl Elab<'_> {
         }
         Ok(())
     }
+}
+
+/// `.ac dec|oct|lin N fstart fstop`.
+fn ac_sweep(fs: &[Field], span: &Span, scope: &Scope) -> Result<crate::elab::AcSweep> {
+    use crate::elab::{AcSpacing, AcSweep};
+    const USAGE: &str = "`.ac` needs `dec|oct|lin N fstart fstop`";
+    let help = || Some("write e.g. `.ac dec 10 1 1meg`".to_string());
+    if fs.len() != 4 {
+        let at = fs
+            .get(4)
+            .map(|f| f.span().clone())
+            .unwrap_or_else(|| end_of(span, fs));
+        return Err(Error::at(at, USAGE, help()));
+    }
+    let spacing = match fs[0].word().map(str::to_ascii_lowercase).as_deref() {
+        Some("dec") => AcSpacing::Dec,
+        Some("oct") => AcSpacing::Oct,
+        Some("lin") => AcSpacing::Lin,
+        _ => {
+            return Err(Error::at(
+                fs[0].span().clone(),
+                "`.ac` spacing must be `dec`, `oct` or `lin`",
+                help(),
+            ))
+        }
+    };
+    let n = num(&fs[1], scope, "the number of points")?;
+    if !(1.0..1e7).contains(&n) {
+        return Err(Error::at(
+            fs[1].span().clone(),
+            "`.ac` number of points must be at least 1",
+            help(),
+        ));
+    }
+    let fstart = num(&fs[2], scope, "the start frequency")?;
+    let fstop = num(&fs[3], scope, "the stop frequency")?;
+    if spacing != AcSpacing::Lin && fstart <= 0.0 {
+        return Err(Error::at(
+            fs[2].span().clone(),
+            "`.ac` start frequency must be positive for `dec` and `oct`",
+            help(),
+        ));
+    }
+    if fstart < 0.0 || fstop < fstart {
+        return Err(Error::at(
+            fs[3].span().clone(),
+            "`.ac` stop frequency must not be below the start frequency",
+            help(),
+        ));
+    }
+    Ok(AcSweep {
+        spacing,
+        points: n.round() as usize,
+        fstart,
+        fstop,
+    })
 }

@@ -109,6 +109,58 @@ pub enum Analysis {
         tmax: Option<f64>,
         uic: bool,
     },
+    /// `.ac dec|oct|lin N fstart fstop`.
+    Ac(AcSweep),
+}
+
+/// How `.ac` spaces its frequencies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AcSpacing {
+    /// `dec`: N points per decade.
+    Dec,
+    /// `oct`: N points per octave.
+    Oct,
+    /// `lin`: N points in all.
+    Lin,
+}
+
+/// The frequency sweep of `.ac` (and of the `.control` command `ac`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct AcSweep {
+    pub spacing: AcSpacing,
+    pub points: usize,
+    pub fstart: f64,
+    pub fstop: f64,
+}
+
+impl AcSweep {
+    /// The frequencies, as ngspice steps them: `dec`/`oct` multiply by `10^(1/N)` (`2^(1/N)`)
+    /// from `fstart` while not past `fstop` (with a relative slack of 1e-6, so a stop on the
+    /// grid is included); `lin` takes N points from `fstart` to `fstop` inclusive.
+    pub fn frequencies(&self) -> Vec<f64> {
+        let n = self.points.max(1);
+        match self.spacing {
+            AcSpacing::Lin => {
+                if n == 1 {
+                    return vec![self.fstart];
+                }
+                let df = (self.fstop - self.fstart) / (n - 1) as f64;
+                (0..n).map(|k| self.fstart + k as f64 * df).collect()
+            }
+            AcSpacing::Dec | AcSpacing::Oct => {
+                let base: f64 = if self.spacing == AcSpacing::Dec {
+                    10.0
+                } else {
+                    2.0
+                };
+                let steps = ((self.fstop / self.fstart).log(base) * n as f64 + 1e-6).floor();
+                let steps = steps.max(0.0) as usize;
+                (0..=steps)
+                    .map(|k| self.fstart * base.powf(k as f64 / n as f64))
+                    .collect()
+            }
+        }
+    }
 }
 
 /// A `.print` or `.plot` line.

@@ -71,6 +71,13 @@ pub fn summary(f: &Flat) -> String {
                 }
                 s
             }
+            Analysis::Ac(a) => format!(
+                ".ac {} {} {} {}",
+                format!("{:?}", a.spacing).to_ascii_lowercase(),
+                a.points,
+                short(a.fstart),
+                short(a.fstop)
+            ),
         })
         .collect();
     format!(

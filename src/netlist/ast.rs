@@ -131,6 +131,8 @@ pub enum StmtKind {
     Op,
     Dc(Vec<Field>),
     Tran(Vec<Field>),
+    /// `.ac dec|oct|lin N fstart fstop`.
+    Ac(Vec<Field>),
     /// `.save` / `.print` / `.probe`: the command name and its fields.
     Save(String, Vec<Field>),
     Global(Vec<Field>),

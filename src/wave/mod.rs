@@ -64,7 +64,11 @@ pub struct Signal {
     /// ngspice-style name, lower case: `time`, `v(out)`, `i(v1)`, `v-sweep`.
     pub name: String,
     pub unit: Unit,
+    /// The values, or the real parts of a complex signal.
     pub values: Vec<f64>,
+    /// The imaginary parts of a complex signal (`.ac`), one per value; empty for a real
+    /// signal.
+    pub imag: Vec<f64>,
 }
 
 /// The result of one analysis.
@@ -87,7 +91,43 @@ impl Signal {
     pub fn new(name: impl Into<String>, values: Vec<f64>) -> Signal {
         let name = name.into().to_ascii_lowercase();
         let unit = Unit::from_name(&name);
-        Signal { name, unit, values }
+        Signal {
+            name,
+            unit,
+            values,
+            imag: Vec::new(),
+        }
+    }
+
+    /// A complex signal from its real and imaginary parts (unit from its name).
+    pub fn complex(name: impl Into<String>, re: Vec<f64>, im: Vec<f64>) -> Signal {
+        let mut s = Signal::new(name, re);
+        s.imag = im;
+        s
+    }
+
+    /// True for a complex signal (an `.ac` result).
+    pub fn is_complex(&self) -> bool {
+        !self.imag.is_empty()
+    }
+
+    /// Magnitude of point `i` (the absolute value of a real signal).
+    pub fn magnitude(&self, i: usize) -> f64 {
+        let re = self.values[i];
+        match self.imag.get(i) {
+            Some(im) => re.hypot(*im),
+            None => re.abs(),
+        }
+    }
+
+    /// Phase of point `i` in radians (ngspice's `ph()`/`vp()` unit); 0 or pi for a real
+    /// signal.
+    pub fn phase(&self, i: usize) -> f64 {
+        self.imag
+            .get(i)
+            .copied()
+            .unwrap_or(0.0)
+            .atan2(self.values[i])
     }
 }
 
@@ -112,7 +152,7 @@ impl Waveforms {
         let mut seen = std::collections::HashSet::new();
         seen.insert(self.scale.name.as_str());
         for s in &self.signals {
-            if s.values.len() != n {
+            if s.values.len() != n || (s.is_complex() && s.imag.len() != n) {
                 return Err(crate::Error::Usage(format!(
                     "signal {} has {} values but the scale {} has {n} points",
                     s.name,
@@ -128,6 +168,11 @@ impl Waveforms {
             }
         }
         Ok(())
+    }
+
+    /// True when some signal (or the scale) is complex: an `.ac` plot.
+    pub fn is_complex(&self) -> bool {
+        self.scale.is_complex() || self.signals.iter().any(Signal::is_complex)
     }
 
     /// True when no point was recorded.

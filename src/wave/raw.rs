@@ -17,7 +17,8 @@
 //! followed by `Values:` and, per point, its index and one value per line (ASCII), or by
 //! `Binary:` and the values as little-endian `f64`s, point after point (binary).
 //! (the variable lines are tab-separated: tab, index, tab, name, tab, type). Variable 0 is
-//! the scale. Only real (not complex) data is supported.
+//! the scale. A complex plot (`.ac`) says `Flags: complex` and writes every value, the scale
+//! included, as a pair: `re,im` in ASCII, two `f64`s in binary.
 
 use std::borrow::Cow;
 use std::io::Write;
@@ -36,6 +37,7 @@ fn type_name(u: &Unit) -> &str {
         Unit::Time => "time",
         Unit::Voltage => "voltage",
         Unit::Current => "current",
+        Unit::Other(u) if u == "Hz" => "frequency",
         Unit::Other(_) => "notype",
     }
 }
@@ -68,10 +70,13 @@ pub fn write_raw(path: &Path, plots: &[Waveforms], ascii: bool) -> Result<()> {
         w.validate()?;
         let title = one_line(&w.title);
         let vars: Vec<&Signal> = std::iter::once(&w.scale).chain(&w.signals).collect();
+        let complex = w.is_complex();
+        let im = |v: &Signal, i: usize| v.imag.get(i).copied().unwrap_or(0.0);
         write!(
             out,
-            "Title: {title}\nDate: {date}\nPlotname: {}\nFlags: real\nNo. Variables: {}\nNo. Points: {}\nVariables:\n",
+            "Title: {title}\nDate: {date}\nPlotname: {}\nFlags: {}\nNo. Variables: {}\nNo. Points: {}\nVariables:\n",
             one_line(&w.plotname),
+            if complex { "complex" } else { "real" },
             vars.len(),
             w.len()
         )
@@ -89,6 +94,10 @@ pub fn write_raw(path: &Path, plots: &[Waveforms], ascii: bool) -> Result<()> {
                     buf.push('\t');
                     // 17 significant digits: every f64 survives the round trip.
                     push_c_exp(&mut buf, v.values[i], 16);
+                    if complex {
+                        buf.push(',');
+                        push_c_exp(&mut buf, im(v, i), 16);
+                    }
                     buf.push('\n');
                 }
                 buf.push('\n');
@@ -101,6 +110,9 @@ pub fn write_raw(path: &Path, plots: &[Waveforms], ascii: bool) -> Result<()> {
                 buf.clear();
                 for v in &vars {
                     buf.extend_from_slice(&v.values[i].to_le_bytes());
+                    if complex {
+                        buf.extend_from_slice(&im(v, i).to_le_bytes());
+                    }
                 }
                 out.write_all(&buf).map_err(io)?;
             }
@@ -229,6 +241,7 @@ fn parse_plot(r: &mut Reader) -> Result<Waveforms> {
     let mut npoints: Option<usize> = None;
     let mut vars: Vec<(String, Unit)> = Vec::new();
     let binary;
+    let mut complex = false;
     loop {
         let Some(l) = r.next_line() else {
             return Err(r.err(
@@ -249,14 +262,7 @@ fn parse_plot(r: &mut Reader) -> Result<Waveforms> {
         match key.trim().to_ascii_lowercase().as_str() {
             "title" => title = val.to_string(),
             "plotname" => plotname = val.to_string(),
-            "flags" if val.to_ascii_lowercase().contains("complex") => {
-                return Err(r.err(
-                    lno,
-                    &l,
-                    val,
-                    "complex raw data (AC analysis) is not supported",
-                ));
-            }
+            "flags" => complex = val.to_ascii_lowercase().contains("complex"),
             "no. variables" => nvars = Some(parse_count(r, lno, &l, val)?),
             "no. points" => npoints = Some(parse_count(r, lno, &l, val)?),
             "variables" => {
@@ -308,8 +314,13 @@ fn parse_plot(r: &mut Reader) -> Result<Waveforms> {
         ));
     }
     let mut cols: Vec<Vec<f64>> = vec![Vec::with_capacity(npoints); nvars];
+    let mut icols: Vec<Vec<f64>> = vec![Vec::new(); nvars];
+    if complex {
+        icols.iter_mut().for_each(|c| c.reserve(npoints));
+    }
     if binary {
-        let need = npoints * nvars * 8;
+        let width = if complex { 16 } else { 8 };
+        let need = npoints * nvars * width;
         let data = &r.bytes[r.pos..];
         if data.len() < need {
             return Err(r.err(
@@ -322,10 +333,16 @@ fn parse_plot(r: &mut Reader) -> Result<Waveforms> {
                 ),
             ));
         }
-        for (k, chunk) in data[..need].chunks_exact(8).enumerate() {
+        let f = |c: &[u8]| {
             let mut b = [0u8; 8];
-            b.copy_from_slice(chunk);
-            cols[k % nvars].push(f64::from_le_bytes(b));
+            b.copy_from_slice(c);
+            f64::from_le_bytes(b)
+        };
+        for (k, chunk) in data[..need].chunks_exact(width).enumerate() {
+            cols[k % nvars].push(f(&chunk[..8]));
+            if complex {
+                icols[k % nvars].push(f(&chunk[8..]));
+            }
         }
         r.pos += need;
     } else {
@@ -351,8 +368,7 @@ fn parse_plot(r: &mut Reader) -> Result<Waveforms> {
                     expect_index = false;
                     continue;
                 }
-                // A complex value `re,im` would not parse: complex data is refused above.
-                let v: f64 = tok.parse().map_err(|_| {
+                let bad = |_| {
                     r.err(
                         lno,
                         &l,
@@ -362,8 +378,14 @@ fn parse_plot(r: &mut Reader) -> Result<Waveforms> {
                             vars[k].0
                         ),
                     )
-                })?;
-                cols[k].push(v);
+                };
+                if complex {
+                    let (re, im) = tok.split_once(',').unwrap_or((tok, "0"));
+                    cols[k].push(re.parse().map_err(bad)?);
+                    icols[k].push(im.parse().map_err(bad)?);
+                } else {
+                    cols[k].push(tok.parse().map_err(bad)?);
+                }
                 k += 1;
                 if k == nvars {
                     k = 0;
@@ -378,10 +400,17 @@ fn parse_plot(r: &mut Reader) -> Result<Waveforms> {
     }
     let mut signals: Vec<Signal> = vars
         .into_iter()
-        .zip(cols)
-        .map(|((name, unit), values)| Signal { name, unit, values })
+        .zip(cols.into_iter().zip(icols))
+        .map(|((name, unit), (values, imag))| Signal {
+            name,
+            unit,
+            values,
+            imag,
+        })
         .collect();
-    let scale = signals.remove(0);
+    let mut scale = signals.remove(0);
+    // ngspice writes the frequency of a complex plot as a pair with a zero imaginary part.
+    scale.imag.clear();
     Ok(Waveforms {
         title,
         plotname,
@@ -464,6 +493,37 @@ mod tests {
     }
 
     #[test]
+    fn complex_plots_round_trip_ascii_and_binary() {
+        let w = Waveforms {
+            title: "ac".into(),
+            plotname: "AC Analysis".into(),
+            scale: Signal {
+                name: "frequency".into(),
+                unit: Unit::Other("Hz".into()),
+                values: vec![1.0, 10.0],
+                imag: Vec::new(),
+            },
+            signals: vec![Signal::complex(
+                "v(out)",
+                vec![0.5, -0.25],
+                vec![-0.5, 1e-3],
+            )],
+        };
+        let dir = tempfile::tempdir().unwrap();
+        for ascii in [true, false] {
+            let p = dir.path().join("ac.raw");
+            write_raw(&p, std::slice::from_ref(&w), ascii).unwrap();
+            let text = std::fs::read(&p).unwrap();
+            let head = String::from_utf8_lossy(&text[..120]).to_string();
+            assert!(head.contains("Flags: complex"), "{head}");
+            let back = read_raw(&p).unwrap();
+            assert_eq!(back[0].signals, w.signals);
+            assert_eq!(back[0].scale.values, w.scale.values);
+            assert_eq!(back[0].scale.unit, w.scale.unit);
+        }
+    }
+
+    #[test]
     fn bad_files_give_located_errors() {
         let e = parse_raw(
             b"Title: x\nPlotname: p\nFlags: complex\n",
@@ -471,7 +531,10 @@ mod tests {
         )
         .unwrap_err()
         .to_string();
-        assert!(e.starts_with("a.raw:3:8: error: complex raw data"), "{e}");
+        assert!(
+            e.starts_with("a.raw:3:1: error: raw file ends inside"),
+            "{e}"
+        );
         let txt = b"Title: x\nNo. Variables: 2\nNo. Points: 2\nVariables:\n\t0\ttime\ttime\n\t1\tv(a)\tvoltage\nValues:\n 0\t0\n\t1\n 1\t1e-9\n\tzz\n";
         let e = parse_raw(txt, Path::new("a.raw")).unwrap_err().to_string();
         assert!(

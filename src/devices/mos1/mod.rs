@@ -474,6 +474,9 @@ fn params(
 }
 
 impl Device for Mos1 {
+    fn small_signal(&self) -> crate::devices::SmallSignal {
+        crate::devices::SmallSignal::Linearised
+    }
     fn name(&self) -> &str {
         &self.name
     }
