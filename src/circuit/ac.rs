@@ -13,7 +13,7 @@
 
 use super::record::Recorder;
 use super::{Circuit, Stats};
-use crate::devices::{AcRhs, Mode, SmallSignal};
+use crate::devices::{AcRhs, SmallSignal};
 use crate::elab::AcSweep;
 use crate::error::Error;
 use crate::wave::{Unit, Waveforms};
@@ -46,16 +46,7 @@ impl Circuit {
                 }
             }
         }
-        let itl1 = self.eng.opts.itl1;
-        self.solve_dc(
-            Mode::Dc,
-            false,
-            true,
-            itl1,
-            &mut stats,
-            "at the operating point of `.ac`",
-        )?;
-        self.accept_dc();
+        self.solve_op(&mut stats, "at the operating point of `.ac`")?;
         let (g, c) = self.eng.small_signal_matrices(self.eng.opts.gmin)?;
 
         let n = self.eng.n();
@@ -91,9 +82,8 @@ impl Circuit {
         let mut vals = vec![c64::new(0.0, 0.0); g.len()];
         let mut x = vec![c64::new(0.0, 0.0); n];
 
-        let (rec_re, dropped) =
+        let (mut rec_re, dropped) =
             Recorder::new(&self.eng, &self.flat.saves)?.without_device_outputs();
-        let mut rec_re = rec_re;
         let (mut rec_im, _) = Recorder::new(&self.eng, &self.flat.saves)?.without_device_outputs();
         if !dropped.is_empty() {
             stats.notes.push(format!(

@@ -18,16 +18,7 @@ impl Circuit {
             analysis: "op".into(),
             ..Default::default()
         };
-        let itl1 = self.eng.opts.itl1;
-        self.solve_dc(
-            Mode::Dc,
-            false,
-            true,
-            itl1,
-            &mut stats,
-            "at the operating point",
-        )?;
-        self.accept_dc();
+        self.solve_op(&mut stats, "at the operating point")?;
         let mut rec = Recorder::new(&self.eng, &self.flat.saves)?;
         rec.record(0.0, &self.eng);
         stats.points = 1;
@@ -40,6 +31,15 @@ impl Circuit {
             rec.finish(&title, "Operating Point", "point", Unit::Other("1".into())),
             stats,
         ))
+    }
+
+    /// Solve the DC operating point from scratch (with fallbacks, `itl1` iterations) and
+    /// commit device state there: the start of `.op` and of the small-signal analyses.
+    pub(crate) fn solve_op(&mut self, stats: &mut Stats, when: &str) -> crate::Result<()> {
+        let itl1 = self.eng.opts.itl1;
+        self.solve_dc(Mode::Dc, false, true, itl1, stats, when)?;
+        self.accept_dc();
+        Ok(())
     }
 
     /// Commit device state at a DC solution.
