@@ -12,6 +12,10 @@
 //!   their time points differently and a sharp edge sampled 1 ps apart differs by volts,
 //!   not by a meaningful amount.
 //!
+//! - **small-signal (`.ac`) plots**: every complex point within `abs + rel·|ref|` of the
+//!   reference phasor (the distance in the complex plane, so magnitude and phase together),
+//!   with the operating point's floors and `rel`;
+//!
 //! Vectors are matched by name, after normalising ngspice's spellings (`out` and `v(out)`,
 //! `v1#branch` and `i(v1)`); plots in order, by kind.
 
@@ -53,6 +57,8 @@ pub enum Method {
     Swing,
     /// By its mid-swing crossing times.
     Crossings,
+    /// Complex points (`.ac`), by their distance in the complex plane.
+    Complex,
 }
 
 /// The comparison of one vector.
@@ -148,6 +154,28 @@ pub fn normalise(name: &str) -> String {
     if let Some(b) = n.strip_suffix("#branch") {
         return format!("i({b})");
     }
+    // The vectors of `.tf` and `.noise` are bare names that ngspice's raw files wrap in
+    // `v(..)`/`i(..)` (`v(transfer_function)`, `i(inoise_total)`).
+    let special = |m: &str| {
+        m == "transfer_function"
+            || m.starts_with("output_impedance_at_")
+            || m.ends_with("#input_impedance")
+            || m.ends_with("#output_impedance")
+            || m.starts_with("onoise_")
+            || m.starts_with("inoise_")
+    };
+    if special(&n) {
+        return n;
+    }
+    if let Some(inner) = n
+        .strip_prefix("v(")
+        .or_else(|| n.strip_prefix("i("))
+        .and_then(|m| m.strip_suffix(')'))
+    {
+        if special(inner) {
+            return inner.to_string();
+        }
+    }
     if n.contains('(') || n.contains('[') || n.contains('#') || n.starts_with('@') {
         return n;
     }
@@ -210,8 +238,14 @@ pub fn compare_plots(reference: &Waveforms, ours: &Waveforms, tol: &Tolerance) -
         .collect();
     let k = kind(&reference.plotname);
     let transient = k == "transient";
-    // An operating point's "scale" is just its first vector (ngspice writes it so).
-    let op_scale = (k == "operating").then_some(&reference.scale);
+    // An operating point's "scale" is just its first vector (ngspice writes it so), and so
+    // is that of `.tf`'s and of `.noise`'s integrated plot.
+    let one_point = k == "operating"
+        || k == "transfer"
+        || reference
+            .plotname
+            .eq_ignore_ascii_case(super::NOISE_INTEGRATED_PLOT);
+    let op_scale = one_point.then_some(&reference.scale);
     let mut vectors = Vec::new();
     let mut missing = Vec::new();
     for r in op_scale.into_iter().chain(reference.signals.iter()) {
@@ -221,7 +255,16 @@ pub fn compare_plots(reference: &Waveforms, ours: &Waveforms, tol: &Tolerance) -
             continue;
         };
         let floor = abs_floor(r, tol);
-        let d = if transient {
+        let d = if r.is_complex() || o.is_complex() {
+            compare_complex(
+                &reference.scale.values,
+                r,
+                &ours.scale.values,
+                o,
+                floor,
+                tol,
+            )
+        } else if transient {
             compare_transient(
                 &reference.scale.values,
                 r,
@@ -294,6 +337,52 @@ fn compare_points(
         };
         let allowed = floor + tol.rel * want.abs();
         let err = (got - want).abs();
+        let ratio = if err.is_nan() {
+            f64::INFINITY
+        } else {
+            err / allowed
+        };
+        if ratio > worst_ratio {
+            worst_ratio = ratio;
+            d.worst = if err.is_nan() { f64::INFINITY } else { err };
+            d.allowed = allowed;
+            d.at = x;
+        }
+    }
+    d.ok = worst_ratio <= 1.0;
+    d
+}
+
+fn compare_complex(
+    rx: &[f64],
+    r: &Signal,
+    ox: &[f64],
+    o: &Signal,
+    floor: f64,
+    tol: &Tolerance,
+) -> VectorDiff {
+    let mut d = blank(Method::Complex);
+    let im = |s: &Signal, k: usize| s.imag.get(k).copied().unwrap_or(0.0);
+    if rx.len() != ox.len()
+        || rx
+            .iter()
+            .zip(ox)
+            .any(|(a, b)| (a - b).abs() > 1e-9 * a.abs().max(b.abs()))
+    {
+        return VectorDiff {
+            ok: false,
+            note: Some(format!(
+                "the frequency points differ ({} here, {} in the reference)",
+                ox.len(),
+                rx.len()
+            )),
+            ..d
+        };
+    }
+    let mut worst_ratio = -1.0;
+    for (k, &x) in rx.iter().enumerate() {
+        let err = (o.values[k] - r.values[k]).hypot(im(o, k) - im(r, k));
+        let allowed = floor + tol.rel * r.magnitude(k);
         let ratio = if err.is_nan() {
             f64::INFINITY
         } else {
@@ -437,6 +526,36 @@ mod tests {
         assert_eq!(normalise("v(a, b)"), "v(a,b)");
         assert_eq!(normalise("time"), "time");
         assert_eq!(normalise("@m1[id]"), "@m1[id]");
+        assert_eq!(normalise("v(Transfer_function)"), "transfer_function");
+        assert_eq!(
+            normalise("v(output_impedance_at_V(x))"),
+            "output_impedance_at_v(x)"
+        );
+        assert_eq!(normalise("i(inoise_total)"), "inoise_total");
+        assert_eq!(normalise("onoise_r1_thermal"), "onoise_r1_thermal");
+    }
+
+    #[test]
+    fn ac_plots_compare_phasors() {
+        let ac = |re: f64, im: f64| Waveforms {
+            title: "t".into(),
+            plotname: "AC Analysis".into(),
+            scale: Signal::new("frequency", vec![1.0, 1e3]),
+            signals: vec![Signal::complex("v(out)", vec![1.0, re], vec![0.0, im])],
+        };
+        let r = ac(0.0, -0.5);
+        let tol = Tolerance::default();
+        // |ref| = 0.5: allowed 1e-6 + 5e-5.
+        assert!(compare_runs(std::slice::from_ref(&r), &[ac(4e-5, -0.5)], &tol).ok());
+        let d = compare_runs(std::slice::from_ref(&r), &[ac(0.0, 0.5)], &tol);
+        assert!(!d.ok());
+        assert!(
+            d.reason()
+                .starts_with("AC Analysis: v(out): off by 1.000e0"),
+            "{}",
+            d.reason()
+        );
+        assert_eq!(d.plots[0].vectors[0].method, Method::Complex);
     }
 
     #[test]

@@ -6,12 +6,16 @@
 //! comma-separated fields with optional surrounding spaces, blank lines and lines starting
 //! with `#` ignored; the first column is the scale. Units follow from the names
 //! (`v(..)` volts, `i(..)` amperes, `time` seconds).
+//!
+//! A complex signal (an `.ac` result) takes five columns (see
+//! [`Waveforms::expand_complex`]): `vr(out) vi(out) vm(out) vp(out) vdb(out)`. The reader turns each `vr`/`vi` (`real`/`imag`)
+//! pair back into one complex signal and drops the derived columns.
 
 use std::io::Write;
 use std::path::Path;
 
 use super::num::push_roundtrip;
-use super::{AtomicWriter, Signal, Unit, Waveforms};
+use super::{split_call, AtomicWriter, Signal, Unit, Waveforms};
 use crate::error::Span;
 use crate::{Error, Result};
 
@@ -20,6 +24,13 @@ pub fn write_csv(path: &Path, w: &Waveforms) -> Result<()> {
     w.validate()?;
     let mut out = AtomicWriter::create(path)?;
     let io = |e| Error::io(path, e);
+    let expanded;
+    let w = if w.is_complex() {
+        expanded = w.expand_complex();
+        &expanded
+    } else {
+        w
+    };
     let names: Vec<&str> = std::iter::once(w.scale.name.as_str())
         .chain(w.signals.iter().map(|s| s.name.as_str()))
         .collect();
@@ -36,6 +47,50 @@ pub fn write_csv(path: &Path, w: &Waveforms) -> Result<()> {
         out.write_all(line.as_bytes()).map_err(io)?;
     }
     out.commit()
+}
+
+/// Fold complex column groups (as [`super::complex_columns`] names them) back into complex
+/// signals: the real column becomes the signal, the imaginary one its `imag`, and the
+/// derived magnitude/phase/dB columns are dropped.
+fn fold_complex(signals: Vec<Signal>) -> Vec<Signal> {
+    let part = |n: &str| -> Option<(String, usize)> {
+        let (f, arg) = split_call(n)?;
+        let k = match f {
+            "vr" | "ir" | "real" => 0,
+            "vi" | "ii" | "imag" => 1,
+            "vm" | "im" | "mag" => 2,
+            "vp" | "ip" | "ph" => 3,
+            "vdb" | "idb" | "db" => 4,
+            _ => return None,
+        };
+        let base = match f.chars().next() {
+            Some(c @ ('v' | 'i')) if f.len() <= 3 && f != "imag" => format!("{c}({arg})"),
+            _ => arg.to_string(),
+        };
+        Some((base, k))
+    };
+    let has = |base: &str, k: usize| {
+        signals
+            .iter()
+            .any(|s| part(&s.name) == Some((base.to_string(), k)))
+    };
+    let mut imag: std::collections::HashMap<String, Vec<f64>> = Default::default();
+    for s in &signals {
+        if let Some((base, 1)) = part(&s.name) {
+            if has(&base, 0) {
+                imag.insert(base, s.values.clone());
+            }
+        }
+    }
+    signals
+        .into_iter()
+        .filter_map(|s| match part(&s.name) {
+            Some((base, k)) if imag.contains_key(&base) => {
+                (k == 0).then(|| Signal::complex(base.clone(), s.values, imag[&base].clone()))
+            }
+            _ => Some(s),
+        })
+        .collect()
 }
 
 /// Read a CSV waveform file (see the module docs for the accepted form).
@@ -145,7 +200,10 @@ pub fn parse_csv(text: &str, path: &Path, title: &str) -> Result<Waveforms> {
         .map(|(name, values)| Signal::new(name, values))
         .collect();
     let scale = signals.remove(0);
-    let plotname = if scale.unit == Unit::Time {
+    let signals = fold_complex(signals);
+    let plotname = if scale.name == "frequency" {
+        "AC Analysis"
+    } else if scale.unit == Unit::Time {
         "Transient Analysis"
     } else if scale.name.ends_with("sweep") || scale.name.ends_with("sweep)") {
         "DC transfer characteristic"
@@ -191,6 +249,44 @@ mod tests {
         assert_eq!(r.signals, w.signals);
         assert_eq!(r.plotname, "Transient Analysis");
         assert_eq!(r.get("I(V1)").unwrap().unit, Unit::Current);
+    }
+
+    #[test]
+    fn complex_signals_take_five_columns_and_read_back() {
+        let w = Waveforms {
+            title: "t".into(),
+            plotname: "AC Analysis".into(),
+            scale: Signal::new("frequency", vec![1.0, 10.0]),
+            signals: vec![
+                Signal::complex("v(out)", vec![1.0, 0.0], vec![0.0, -0.1]),
+                Signal::complex("i(v1)", vec![-2e-3, 1e-4], vec![1e-3, 0.0]),
+            ],
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("ac.csv");
+        write_csv(&p, &w).unwrap();
+        let text = std::fs::read_to_string(&p).unwrap();
+        let mut lines = text.lines();
+        assert_eq!(
+            lines.next(),
+            Some(
+                "frequency,vr(out),vi(out),vm(out),vp(out),vdb(out),\
+                 ir(v1),ii(v1),im(v1),ip(v1),idb(v1)"
+            )
+        );
+        let row: Vec<f64> = lines
+            .nth(1)
+            .unwrap()
+            .split(',')
+            .map(|f| f.parse().unwrap())
+            .collect();
+        assert_eq!(row[3], 0.1);
+        assert!((row[4] + std::f64::consts::FRAC_PI_2).abs() < 1e-15);
+        assert!((row[5] + 20.0).abs() < 1e-12);
+        let r = read_csv(&p).unwrap();
+        assert_eq!(r.plotname, "AC Analysis");
+        assert_eq!(r.signals, w.signals);
+        assert_eq!(super::super::complex_columns("gain")[3], "ph(gain)");
     }
 
     #[test]

@@ -20,6 +20,11 @@ pub mod table;
 pub use atomic::{write_atomic, AtomicWriter};
 pub use measure::{crossings, crossings_both, crossings_edges, crossings_falling, interp, Edge};
 
+/// Plot name of `.noise`'s spectra, as ngspice's raw files write it.
+pub const NOISE_SPECTRUM_PLOT: &str = "Noise Spectral Density Curves";
+/// Plot name of `.noise`'s integrated totals.
+pub const NOISE_INTEGRATED_PLOT: &str = "Integrated Noise";
+
 /// The physical kind of a signal (raw files need it; headers show it).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Unit {
@@ -56,6 +61,23 @@ impl Unit {
             Unit::Other(String::new())
         }
     }
+}
+
+/// The five column names of complex signal `name` (see the module docs), real part first.
+pub fn complex_columns(name: &str) -> [String; 5] {
+    match split_call(name) {
+        Some((kind @ ("v" | "i"), arg)) => {
+            ["r", "i", "m", "p", "db"].map(|suffix| format!("{kind}{suffix}({arg})"))
+        }
+        _ => ["real", "imag", "mag", "ph", "db"].map(|f| format!("{f}({name})")),
+    }
+}
+
+/// `f(arg)` → `(f, arg)`.
+pub(crate) fn split_call(name: &str) -> Option<(&str, &str)> {
+    let open = name.find('(')?;
+    let arg = name[open + 1..].strip_suffix(')')?;
+    Some((&name[..open], arg))
 }
 
 /// One named signal.
@@ -173,6 +195,48 @@ impl Waveforms {
     /// True when some signal (or the scale) is complex: an `.ac` plot.
     pub fn is_complex(&self) -> bool {
         self.scale.is_complex() || self.signals.iter().any(Signal::is_complex)
+    }
+
+    /// This plot with every complex signal replaced by five real ones, named as ngspice's
+    /// vector functions name them (see [`complex_columns`]): real part, imaginary part,
+    /// magnitude, phase in radians (ngspice's `vp()` unit) and `20·log10|x|` (dB).
+    pub fn expand_complex(&self) -> Waveforms {
+        let mut signals = Vec::with_capacity(self.signals.len());
+        for s in &self.signals {
+            if !s.is_complex() {
+                signals.push(s.clone());
+                continue;
+            }
+            let n = s.values.len();
+            let mag: Vec<f64> = (0..n).map(|i| s.magnitude(i)).collect();
+            let parts = [
+                s.values.clone(),
+                s.imag.clone(),
+                mag.clone(),
+                (0..n).map(|i| s.phase(i)).collect(),
+                mag.iter().map(|m| 20.0 * m.log10()).collect(),
+            ];
+            for (name, values) in complex_columns(&s.name).into_iter().zip(parts) {
+                let mut p = Signal::new(name, values);
+                p.unit = match p.name.as_str() {
+                    n if n.starts_with("vp(") || n.starts_with("ip(") || n.starts_with("ph(") => {
+                        Unit::Other("rad".into())
+                    }
+                    n if n.contains("db(") => Unit::Other("dB".into()),
+                    _ => s.unit.clone(),
+                };
+                signals.push(p);
+            }
+        }
+        Waveforms {
+            title: self.title.clone(),
+            plotname: self.plotname.clone(),
+            scale: Signal {
+                imag: Vec::new(),
+                ..self.scale.clone()
+            },
+            signals,
+        }
     }
 
     /// True when no point was recorded.

@@ -38,6 +38,8 @@ fn type_name(u: &Unit) -> &str {
         Unit::Voltage => "voltage",
         Unit::Current => "current",
         Unit::Other(u) if u == "Hz" => "frequency",
+        Unit::Other(u) if u == "V/sqrt(Hz)" => "voltage-density",
+        Unit::Other(u) if u == "A/sqrt(Hz)" => "current-density",
         Unit::Other(_) => "notype",
     }
 }
@@ -49,6 +51,8 @@ fn unit_of(type_name: &str) -> Unit {
         "voltage" => Unit::Voltage,
         "current" => Unit::Current,
         "frequency" => Unit::Other("Hz".into()),
+        "voltage-density" => Unit::Other("V/sqrt(Hz)".into()),
+        "current-density" => Unit::Other("A/sqrt(Hz)".into()),
         "temperature" => Unit::Other("C".into()),
         _ => Unit::Other(String::new()),
     }

@@ -100,6 +100,28 @@ fn lookup<'a>(w: &'a Waveforms, name: &str) -> Result<&'a Signal> {
 /// Render `w` as snapshot text according to `spec` (see the module docs for the format).
 pub fn snapshot(w: &Waveforms, spec: &SnapshotSpec) -> Result<String> {
     w.validate()?;
+    if w.is_complex() {
+        // An `.ac` plot: magnitude in dB and phase, the way a Bode plot is read; a complex
+        // signal named in the spec stands for those two columns.
+        let mut spec = spec.clone();
+        let named: Vec<String> = if spec.signals.is_empty() {
+            w.signals.iter().map(|s| s.name.clone()).collect()
+        } else {
+            spec.signals.clone()
+        };
+        spec.signals = named
+            .iter()
+            .flat_map(|n| match w.get(n) {
+                Some(s) if s.is_complex() => {
+                    let [_, _, _, p, db] = super::complex_columns(&s.name);
+                    vec![db, p]
+                }
+                _ => vec![n.clone()],
+            })
+            .collect();
+        let real = w.expand_complex();
+        return snapshot(&real, &spec);
+    }
     if !(1..=17).contains(&spec.digits) {
         return Err(Error::Usage(format!(
             "snapshot: digits must be 1 to 17, got {}",
@@ -299,6 +321,29 @@ events: v(out) crosses 5.000e-01
   rise 6.931e-10
 ";
         assert_eq!(s, expect);
+    }
+
+    #[test]
+    fn ac_plots_show_db_and_phase() {
+        let w = Waveforms {
+            title: "lp".into(),
+            plotname: "AC Analysis".into(),
+            scale: Signal::new("frequency", vec![1.0, 2.0]),
+            signals: vec![Signal::complex("v(out)", vec![1.0, 0.0], vec![0.0, -0.1])],
+        };
+        let spec = SnapshotSpec {
+            grid: Some((1.0, 2.0, 2)),
+            signals: vec!["v(out)".into()],
+            ..SnapshotSpec::default()
+        };
+        let s = snapshot(&w, &spec).unwrap();
+        assert!(s.contains("signals: vdb(out) [dB], vp(out) [rad]\n"), "{s}");
+        assert!(s.contains("\n2.000e+00   -2.000e+01  -1.571e+00\n"), "{s}");
+        let all = snapshot(&w, &SnapshotSpec::grid(1.0, 2.0, 2)).unwrap();
+        assert!(
+            all.contains("signals: vdb(out) [dB], vp(out) [rad]\n"),
+            "{all}"
+        );
     }
 
     #[test]

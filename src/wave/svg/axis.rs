@@ -11,6 +11,9 @@ pub(crate) struct Axis {
     /// Labels show `tick / 10^exp`; the axis title carries the prefix.
     pub exp: i32,
     decimals: usize,
+    /// A logarithmic axis: positions, `lo`, `hi` and ticks are `log10` of the values, ticks
+    /// fall on decades and labels show the value itself (`1k`, `10M`).
+    pub log: bool,
 }
 
 impl Axis {
@@ -45,6 +48,31 @@ impl Axis {
             ticks,
             exp,
             decimals,
+            log: false,
+        }
+    }
+
+    /// A logarithmic axis over the positive values `lo..hi` (ticks on the decades, at most
+    /// about ten of them).
+    pub fn decades(lo: f64, hi: f64) -> Axis {
+        let (a, b) = (lo.log10(), hi.log10());
+        let (a, b) = if a.is_finite() && b.is_finite() && a < b {
+            (a, b)
+        } else {
+            (0.0, 1.0)
+        };
+        let stride = ((b - a) / 10.0).ceil().max(1.0) as i64;
+        let ticks = ((a - 1e-9).ceil() as i64..=(b + 1e-9).floor() as i64)
+            .filter(|k| k.rem_euclid(stride) == 0)
+            .map(|k| k as f64)
+            .collect();
+        Axis {
+            lo: a,
+            hi: b,
+            ticks,
+            exp: 0,
+            decimals: 0,
+            log: true,
         }
     }
 
@@ -67,6 +95,9 @@ impl Axis {
 
     /// A tick label: the value divided by `10^exp`, with just enough decimals.
     pub fn label(&self, v: f64) -> String {
+        if self.log {
+            return crate::wave::num::fmt_eng(10f64.powf(v), 3);
+        }
         let s = v / 10f64.powi(self.exp);
         let t = format!("{s:.*}", self.decimals);
         if t.trim_start_matches('-')
@@ -84,6 +115,13 @@ impl Axis {
     pub fn title(&self, name: &str, unit: &str) -> String {
         let prefix = si_prefix(self.exp).unwrap_or("");
         let u = if unit == "1" { "" } else { unit };
+        if self.log {
+            return if u.is_empty() {
+                name.to_string()
+            } else {
+                format!("{name} ({u})")
+            };
+        }
         match (u.is_empty(), self.exp) {
             (true, 0) => name.to_string(),
             (true, e) => format!("{name} (×1e{e})"),
@@ -115,6 +153,18 @@ fn nice_step(raw: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn decade_axis() {
+        let a = Axis::decades(10.0, 1e9);
+        assert_eq!(a.ticks, (1..=9).map(|k| k as f64).collect::<Vec<_>>());
+        assert_eq!(a.label(3.0), "1k");
+        assert_eq!(a.label(6.0), "1M");
+        assert_eq!(a.title("frequency", "Hz"), "frequency (Hz)");
+        assert!((a.frac(5.0) - 0.5).abs() < 1e-12);
+        // 1 Hz - 100 THz: every second decade.
+        assert_eq!(Axis::decades(1.0, 1e14).ticks.len(), 8);
+    }
 
     #[test]
     fn nanosecond_axis() {

@@ -208,19 +208,116 @@ impl Plot {
         })
     }
 
+    /// The plot a small-signal result is read from, or `None` for other plots: for `.ac`,
+    /// a Bode plot (magnitude in dB and phase in degrees) of up to six node voltages (the
+    /// branch currents when there are none); for `.noise`'s spectrum, the output and
+    /// input-referred noise densities. The frequency axis is logarithmic.
+    pub fn small_signal(w: &Waveforms) -> Option<Plot> {
+        let series = |name: String, y: Vec<f64>| Series {
+            name,
+            x: w.scale.values.clone(),
+            y,
+        };
+        let panel = |label: &str, unit: &str, series: Vec<Series>| Panel {
+            label: label.into(),
+            unit: unit.into(),
+            series,
+        };
+        let panels = if w.is_complex() {
+            let n = w.len();
+            // Signals that respond (a supply node's response is exactly zero: -inf dB).
+            let complex: Vec<&super::Signal> = w
+                .signals
+                .iter()
+                .filter(|s| s.is_complex() && (0..n).any(|i| s.magnitude(i) > 0.0))
+                .collect();
+            let volts: Vec<&super::Signal> = complex
+                .iter()
+                .copied()
+                .filter(|s| s.unit == Unit::Voltage)
+                .collect();
+            let chosen = if volts.is_empty() { complex } else { volts };
+            let chosen = &chosen[..chosen.len().min(6)];
+            let mag = chosen
+                .iter()
+                .map(|s| {
+                    series(
+                        s.name.clone(),
+                        (0..n).map(|i| 20.0 * s.magnitude(i).log10()).collect(),
+                    )
+                })
+                .collect();
+            let phase = chosen
+                .iter()
+                .map(|s| {
+                    series(
+                        s.name.clone(),
+                        (0..n).map(|i| s.phase(i).to_degrees()).collect(),
+                    )
+                })
+                .collect();
+            vec![panel("magnitude", "dB", mag), panel("phase", "deg", phase)]
+        } else if w.plotname == super::NOISE_SPECTRUM_PLOT {
+            let one = |name: &str| {
+                w.get(name).map(|s| {
+                    panel(
+                        &format!(
+                            "{} noise",
+                            if name.starts_with('o') {
+                                "output"
+                            } else {
+                                "input"
+                            }
+                        ),
+                        s.unit.symbol(),
+                        vec![series(name.into(), s.values.clone())],
+                    )
+                })
+            };
+            [one("onoise_spectrum"), one("inoise_spectrum")]
+                .into_iter()
+                .flatten()
+                .collect()
+        } else {
+            return None;
+        };
+        Some(Plot {
+            title: format!("{} — {}", w.title.trim(), w.plotname),
+            x_label: w.scale.name.clone(),
+            x_unit: "Hz".into(),
+            panels,
+        })
+    }
+
     /// The SVG document.
     pub fn to_svg(&self) -> String {
         let n = self.panels.len().max(1);
         let height = TOP + n as f64 * PANEL_H + (n - 1) as f64 * GAP + BOTTOM;
         let pw = WIDTH - LEFT - RIGHT;
         let mut s = open_doc(WIDTH, height, &self.title);
-        let xa = Axis::covering(
-            self.panels
-                .iter()
-                .flat_map(|p| p.series.iter().map(|q| q.x.as_slice())),
-            false,
-        );
-        let mut colour = 0usize;
+        // A frequency axis over more than a decade is logarithmic (Bode plots, spectra).
+        let (xlo, xhi) = self
+            .panels
+            .iter()
+            .flat_map(|p| p.series.iter().flat_map(|q| q.x.iter().copied()))
+            .filter(|v| v.is_finite())
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
+                (a.min(v), b.max(v))
+            });
+        let log_x = self.x_unit == "Hz" && xlo > 0.0 && xhi >= 10.0 * xlo;
+        let xa = if log_x {
+            Axis::decades(xlo, xhi)
+        } else {
+            Axis::covering(
+                self.panels
+                    .iter()
+                    .flat_map(|p| p.series.iter().map(|q| q.x.as_slice())),
+                false,
+            )
+        };
+        // One colour per series name: the same signal in two panels (a Bode plot's
+        // magnitude and phase) keeps its colour.
+        let mut names: Vec<&str> = Vec::new();
         for (k, p) in self.panels.iter().enumerate() {
             let y0 = TOP + k as f64 * (PANEL_H + GAP);
             let ya = Axis::covering(p.series.iter().map(|q| q.y.as_slice()), true);
@@ -233,9 +330,19 @@ impl Plot {
                 &ya.title(&p.label, &p.unit),
             );
             for (j, q) in p.series.iter().enumerate() {
-                let c = PALETTE[colour % PALETTE.len()];
-                colour += 1;
-                let d = polyline(&q.x, &q.y, &xa, &ya, (LEFT, y0, pw, PANEL_H));
+                let k = names.iter().position(|n| *n == q.name).unwrap_or_else(|| {
+                    names.push(&q.name);
+                    names.len() - 1
+                });
+                let c = PALETTE[k % PALETTE.len()];
+                let logged: Vec<f64>;
+                let x = if log_x {
+                    logged = q.x.iter().map(|v| v.log10()).collect();
+                    &logged
+                } else {
+                    &q.x
+                };
+                let d = polyline(x, &q.y, &xa, &ya, (LEFT, y0, pw, PANEL_H));
                 if !d.is_empty() {
                     let _ = writeln!(
                         s,
