@@ -70,6 +70,16 @@ pub static MODEL_PARAMS: &[ParamSpec] = &[
         100.0,
         "breakdown emission coefficient (default N)",
     ),
+    spec("kf", &[], "1", 0.0, 0.0, INF, "flicker noise coefficient"),
+    spec(
+        "af",
+        &[],
+        "1",
+        1.0,
+        0.0,
+        10.0,
+        "flicker noise current exponent",
+    ),
 ];
 
 /// Diode instance parameters.
@@ -99,6 +109,9 @@ pub struct DiodeModel {
     pub vtebrk: f64,
     /// Critical voltage for pnjlim.
     pub vcrit: f64,
+    /// Flicker noise coefficient and exponent (`KF |Id|^AF / f`).
+    pub kf: f64,
+    pub af: f64,
 }
 
 impl DiodeModel {
@@ -143,6 +156,8 @@ impl DiodeModel {
             xbv,
             vtebrk,
             vcrit: nlutil::vcrit(vte, is),
+            kf: v.get(11),
+            af: v.get(12),
         }
     }
 
@@ -254,6 +269,33 @@ impl Diode {
 impl Device for Diode {
     fn small_signal(&self) -> super::SmallSignal {
         super::SmallSignal::Linearised
+    }
+    /// Thermal noise of RS (`rs`), shot noise `2q|Id|` (`id`) and flicker noise
+    /// `KF |Id|^AF / f` (`1overf`) of the junction, at the operating point.
+    fn noise(&self, _x: &[f64], temp: f64, out: &mut Vec<super::NoiseSource>) {
+        use super::NoiseSource;
+        let m = &self.model;
+        let g_rs = if m.rs > 0.0 { 1.0 / m.rs } else { 0.0 };
+        let id = self.id.abs();
+        out.push(NoiseSource::white(
+            "rs",
+            self.a,
+            self.ai,
+            4.0 * nlutil::BOLTZ * temp * g_rs,
+        ));
+        out.push(NoiseSource::white(
+            "id",
+            self.ai,
+            self.k,
+            2.0 * nlutil::CHARGE * id,
+        ));
+        out.push(NoiseSource::flicker(
+            "1overf",
+            self.ai,
+            self.k,
+            m.kf * id.powf(m.af),
+            1.0,
+        ));
     }
     fn name(&self) -> &str {
         &self.name

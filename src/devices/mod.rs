@@ -105,6 +105,9 @@ pub enum SmallSignal {
 pub struct AcRhs<'a> {
     pub(crate) re: &'a mut [f64],
     pub(crate) im: &'a mut [f64],
+    /// Excite with a unit phasor (`ac 1`) whatever the source's own `ac` value: the input of
+    /// `.tf` and the gain of `.noise`.
+    pub unit: bool,
 }
 
 impl AcRhs<'_> {
@@ -114,6 +117,60 @@ impl AcRhs<'_> {
             self.re[row] += mag * phase.cos();
             self.im[row] += mag * phase.sin();
         }
+    }
+}
+
+/// One noise generator of a device, for `.noise`: a noise current between unknowns `a` and
+/// `b` whose one-sided power spectral density is `white + flicker / f^flicker_exp` (A²/Hz),
+/// evaluated at the operating point. Generators are uncorrelated.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NoiseSource {
+    /// The generator's name as ngspice suffixes it to the device's (`thermal`, `1overf`,
+    /// `rs`, `rd`, `id`, `shot`): the vector `onoise_<device>_<label>`.
+    pub label: &'static str,
+    pub a: Unknown,
+    pub b: Unknown,
+    /// Frequency-independent density (A²/Hz).
+    pub white: f64,
+    /// Flicker density at 1 Hz (A²/Hz).
+    pub flicker: f64,
+    /// Exponent of the flicker term's frequency dependence (1 for `1/f`).
+    pub flicker_exp: f64,
+}
+
+impl NoiseSource {
+    /// A white generator (thermal or shot noise).
+    pub fn white(label: &'static str, a: Unknown, b: Unknown, density: f64) -> Self {
+        NoiseSource {
+            label,
+            a,
+            b,
+            white: density,
+            flicker: 0.0,
+            flicker_exp: 1.0,
+        }
+    }
+
+    /// A `1/f^exp` generator with density `at_1hz` at 1 Hz.
+    pub fn flicker(label: &'static str, a: Unknown, b: Unknown, at_1hz: f64, exp: f64) -> Self {
+        NoiseSource {
+            label,
+            a,
+            b,
+            white: 0.0,
+            flicker: at_1hz,
+            flicker_exp: exp,
+        }
+    }
+
+    /// The density at frequency `f` (A²/Hz).
+    pub fn density(&self, f: f64) -> f64 {
+        let fl = if self.flicker == 0.0 {
+            0.0
+        } else {
+            self.flicker / f.powf(self.flicker_exp)
+        };
+        self.white + fl
     }
 }
 
@@ -347,6 +404,11 @@ pub trait Device: Send + std::fmt::Debug {
     /// Add this device's AC excitation (`ac MAG PHASE` of an independent source) to the
     /// small-signal right-hand side. Default: none.
     fn ac_stimulus(&self, _rhs: &mut AcRhs) {}
+
+    /// Append this device's noise generators at the operating point `x` (solved, with the
+    /// device loaded there) for circuit temperature `temp` (K). Default: noiseless (ideal
+    /// sources, capacitors, inductors, controlled sources).
+    fn noise(&self, _x: &[f64], _temp: f64, _out: &mut Vec<NoiseSource>) {}
 
     /// Called once before a transient with `.tran`'s `tstep` and `tstop` (sources resolve
     /// their ngspice defaults from them: PULSE rise time = tstep, period = tstop, ...).

@@ -118,6 +118,15 @@ pub static MTJ_PARAMS: &[ParamSpec] = &[
         max: 1.0,
         desc: "effective domain-wall width w of the skyrmion rim (Eq. 6-7)",
     },
+    ParamSpec {
+        name: "fano",
+        aliases: &[],
+        unit: "1",
+        default: 1.0,
+        min: 0.0,
+        max: 1.0,
+        desc: "Fano factor of the tunnelling shot noise (`.noise`; 1: full shot noise)",
+    },
 ];
 
 /// Instance parameters of a standalone MTJ element.
@@ -170,6 +179,8 @@ pub struct MtjModel {
     pub mp: f64,
     /// The skyrmion conductance law, when `ra_p` is given.
     pub skyrmion: Option<SkyrmionLaw>,
+    /// Fano factor of the shot noise (see [`MtjModel::noise_density`]).
+    pub fano: f64,
 }
 
 impl Default for MtjModel {
@@ -180,6 +191,7 @@ impl Default for MtjModel {
             vhalf: None,
             mp: 1.0,
             skyrmion: None,
+            fano: 1.0,
         }
     }
 }
@@ -260,6 +272,7 @@ impl MtjModel {
             vhalf: if vh.is_nan() { None } else { Some(vh) },
             mp: value_of(t, v, "mp"),
             skyrmion,
+            fano: value_of(t, v, "fano"),
         })
     }
 
@@ -267,6 +280,23 @@ impl MtjModel {
     pub fn from_given(given: &[Given], span: &Span, what: &str) -> crate::Result<Self> {
         let v = resolve(MTJ_PARAMS, given, what)?;
         Self::from_values(&v, span, what)
+    }
+
+    /// Current noise density (A²/Hz) of a tunnel junction of resistance `r` at bias `v` and
+    /// temperature `temp` (K): `S = (4kT/R) [(1 - F) + F x coth x]`, `x = qV/2kT`, the
+    /// thermal-to-shot crossover of tunnelling (Blanter & Büttiker, Phys. Rep. 336, 1
+    /// (2000), Eq. 60 with Fano factor F): `4kT/R` at zero bias, `F 2q|I| + (1 - F) 4kT/R`
+    /// when `|qV| >> kT`.
+    pub fn noise_density(&self, v: f64, r: f64, temp: f64) -> f64 {
+        use super::nlutil::{BOLTZ, CHARGE};
+        let kt = BOLTZ * temp;
+        let x = (CHARGE * v / (2.0 * kt)).abs();
+        let xcoth = if x < 1e-4 {
+            1.0 + x * x / 3.0
+        } else {
+            x / x.tanh()
+        };
+        4.0 * kt / r.abs() * ((1.0 - self.fano) + self.fano * xcoth)
     }
 
     /// The bias factor `TMR(V)/TMR0 = 1/(1 + (V/V_half)^2)` and its derivative in V.
@@ -356,6 +386,22 @@ impl ResistorStamp {
         l.add(self.slots[3], g);
         l.rhs(self.a, -ieq);
         l.rhs(self.b, ieq);
+    }
+
+    /// The junction's noise generator (`shot`, see [`MtjModel::noise_density`]) at the
+    /// operating point `x`, with `r(v)` its resistance at bias `v`.
+    pub fn noise(
+        &self,
+        model: &MtjModel,
+        x: &[f64],
+        temp: f64,
+        r: &dyn Fn(f64) -> f64,
+        out: &mut Vec<super::NoiseSource>,
+    ) {
+        let at = |u: Unknown| x.get(u).copied().unwrap_or(0.0);
+        let v = at(self.a) - at(self.b);
+        let density = model.noise_density(v, r(v), temp);
+        out.push(super::NoiseSource::white("shot", self.a, self.b, density));
     }
 }
 
@@ -463,6 +509,10 @@ impl Device for Mtj {
     }
     fn outputs(&self) -> Vec<(String, Unit)> {
         vec![(format!("r({})", self.name), Unit::Other("ohm".into()))]
+    }
+    fn noise(&self, x: &[f64], temp: f64, out: &mut Vec<super::NoiseSource>) {
+        self.stamp
+            .noise(&self.model, x, temp, &|v| self.resistance(v).0, out);
     }
     fn probe(&self, x: &[f64], out: &mut Vec<f64>) {
         let v = x.get(self.stamp.a).copied().unwrap_or(0.0)

@@ -420,6 +420,16 @@ impl Device for Racetrack {
     fn small_signal(&self) -> super::SmallSignal {
         super::SmallSignal::Frozen("the soliton position and the free layer at the operating point (the MTJ contributes its resistance there)".into())
     }
+    /// Johnson noise of the heavy-metal track (`thermal`) and the read junction's
+    /// tunnelling noise (`shot`, with the card's `fano`), the free layer frozen.
+    fn noise(&self, x: &[f64], temp: f64, out: &mut Vec<super::NoiseSource>) {
+        let [a, b] = self.hm;
+        let g = 1.0 / self.track.r_hm();
+        let white = 4.0 * super::nlutil::BOLTZ * temp * g;
+        out.push(super::NoiseSource::white("thermal", a, b, white));
+        let r = |v: f64| self.r_of(self.mz, self.ns, v).0;
+        self.read.noise(&self.mtj, x, temp, &r, out);
+    }
     fn name(&self) -> &str {
         &self.name
     }

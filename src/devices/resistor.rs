@@ -67,6 +67,14 @@ impl Device for Resistor {
     fn small_signal(&self) -> super::SmallSignal {
         super::SmallSignal::Linearised
     }
+    /// Johnson-Nyquist noise `4kT/|R|`; the flicker generator is named (as ngspice's
+    /// `onoise_<r>_1overf`) and zero, since resistors carry no KF here.
+    fn noise(&self, _x: &[f64], temp: f64, out: &mut Vec<super::NoiseSource>) {
+        use super::nlutil::BOLTZ;
+        let white = 4.0 * BOLTZ * temp * self.g.abs();
+        out.push(super::NoiseSource::white("thermal", self.a, self.b, white));
+        out.push(super::NoiseSource::white("1overf", self.a, self.b, 0.0));
+    }
     fn name(&self) -> &str {
         &self.name
     }

@@ -148,7 +148,8 @@ impl SourceSpec {
 
     /// Add the `ac` phasor to `row` (negated when `sign` < 0).
     pub fn ac_stimulus(&self, rhs: &mut super::AcRhs, row: Unknown, sign: f64) {
-        if let Some((mag, ph)) = self.ac {
+        let ac = if rhs.unit { Some((1.0, 0.0)) } else { self.ac };
+        if let Some((mag, ph)) = ac {
             rhs.add(row, sign * mag, ph.to_radians());
         }
     }

@@ -192,6 +192,16 @@ pub static MODEL_PARAMS: &[ParamSpec] = &[
         0.95,
         "forward-bias junction capacitance coefficient",
     ),
+    spec("kf", &[], "1", 0.0, 0.0, INF, "flicker noise coefficient"),
+    spec(
+        "af",
+        &[],
+        "1",
+        1.0,
+        0.0,
+        10.0,
+        "flicker noise current exponent",
+    ),
 ];
 
 /// Level-1 instance parameters.
@@ -239,6 +249,12 @@ pub struct Mos1Params {
     pub gs: f64,
     /// Gate oxide capacitance `Cox W Leff` (F), 0 without TOX.
     pub cox: f64,
+    /// Flicker noise: `KF |Id|^AF / (f Cox'² W Leff)`, with `Cox'` the oxide capacitance per
+    /// area (TOX's, or 1e-7 m's when TOX is not given): the form ngspice 39's level 1
+    /// evaluates (measured against it: the density scales as `TOX²`, `1/W` and `1/L` at
+    /// fixed current). This holds `KF / (Cox'² W Leff)`, and AF.
+    pub flicker_k: f64,
+    pub af: f64,
     /// Overlap capacitances (F).
     pub cgso: f64,
     pub cgdo: f64,
@@ -461,6 +477,15 @@ fn params(
         gd: cond(mv.get(6)),
         gs: cond(mv.get(7)),
         cox: cox_f * w * leff * mult,
+        flicker_k: {
+            let cox_noise = if cox_f > 0.0 {
+                cox_f
+            } else {
+                EPS_OX_REL * EPS0 / 1e-7
+            };
+            mv.get(24) / (cox_noise * cox_noise * w * leff)
+        },
+        af: mv.get(25),
         cgso: mv.get(12) * w * mult,
         cgdo: mv.get(13) * w * mult,
         cgbo: mv.get(14) * leff * mult,
@@ -476,6 +501,32 @@ fn params(
 impl Device for Mos1 {
     fn small_signal(&self) -> crate::devices::SmallSignal {
         crate::devices::SmallSignal::Linearised
+    }
+    /// Thermal noise of RD and RS (`rd`, `rs`), channel thermal noise `4kT (2/3) gm`
+    /// (`id`) and flicker noise (`1overf`, see [`Mos1Params::flicker_k`]) at the operating
+    /// point.
+    fn noise(&self, _x: &[f64], temp: f64, out: &mut Vec<crate::devices::NoiseSource>) {
+        use crate::devices::NoiseSource;
+        let kt4 = 4.0 * nlutil::BOLTZ * temp;
+        let p = &self.p;
+        let [d, _, s, _] = self.ext;
+        out.push(NoiseSource::white("rd", d, self.dp, kt4 * p.gd));
+        out.push(NoiseSource::white("rs", s, self.sp, kt4 * p.gs));
+        let gm = self.op.gm.abs();
+        out.push(NoiseSource::white(
+            "id",
+            self.dp,
+            self.sp,
+            kt4 * 2.0 / 3.0 * gm,
+        ));
+        let id = self.op.cdrain.abs();
+        out.push(NoiseSource::flicker(
+            "1overf",
+            self.dp,
+            self.sp,
+            p.flicker_k * id.powf(p.af),
+            1.0,
+        ));
     }
     fn name(&self) -> &str {
         &self.name
