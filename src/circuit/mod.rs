@@ -1,4 +1,5 @@
-//! The modified-nodal-analysis engine: `.op`, `.dc` and `.tran` over [`crate::devices`].
+//! The modified-nodal-analysis engine: `.op`, `.dc`, `.tran` and the small-signal `.ac`,
+//! `.noise` and `.tf` over [`crate::devices`].
 //!
 //! A [`Circuit`] is built once from an elaborated [`Flat`] netlist: devices are constructed
 //! by the registry, allocate their branch currents and states, claim matrix slots; the
@@ -15,11 +16,14 @@ pub mod dc;
 pub mod integrate;
 pub mod lu;
 pub mod newton;
+pub mod noise;
 pub mod op;
 pub mod options;
 pub mod pattern;
 mod record;
 pub mod run;
+pub(crate) mod smallsignal;
+pub mod tf;
 pub mod timestep;
 pub mod tran;
 pub mod trouble;
@@ -357,6 +361,19 @@ impl Circuit {
                     progress,
                 )?,
                 Analysis::Ac(sweep) => self.ac(sweep)?,
+                Analysis::Tf(spec) => self.tf(spec)?,
+                Analysis::Noise(spec) => {
+                    let (spectrum, integrated, stats) = self.noise(spec)?;
+                    out.push((spectrum, stats));
+                    let totals = Stats {
+                        analysis: "noise".into(),
+                        points: 1,
+                        accepted: 1,
+                        notes: vec!["the integrated totals of the spectra above".into()],
+                        ..Default::default()
+                    };
+                    (integrated, totals)
+                }
             };
             out.push(r);
         }

@@ -105,7 +105,7 @@ impl Loaded {
     pub fn circuit(&self) -> crate::Result<Circuit> {
         if self.flat.analyses.is_empty() && !self.allow_no_analysis {
             return Err(Error::Usage(format!(
-                "{}: no analysis (.op, .dc or .tran) to run",
+                "{}: no analysis (.op, .dc, .tran, .ac, .noise or .tf) to run",
                 self.label
             )));
         }

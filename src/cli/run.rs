@@ -127,6 +127,17 @@ pub fn run(a: &RunArgs) -> spinspice::Result<()> {
             written.push(svg.display().to_string());
         }
     }
+    // Small-signal results get a Bode plot or a noise spectrum.
+    for (k, (w, st)) in results.iter().enumerate() {
+        if !defaults {
+            break;
+        }
+        if let Some(plot) = spinspice::wave::svg::Plot::small_signal(w) {
+            let svg = dir.join(format!("{stem}.{k}.{}.svg", st.analysis));
+            spinspice::wave::svg::write_svg(&svg, &plot.to_svg())?;
+            written.push(svg.display().to_string());
+        }
+    }
     for (w, st) in &results {
         println!("{}", summary(st));
         if st.analysis == "tran" {

@@ -221,6 +221,13 @@ impl Session<'_> {
                  put `.ac` in the netlist instead"
                     .into(),
             )),
+            Analysis::Tf(spec) => ckt.tf(spec),
+            // ngspice makes two plots, `noise1` (spectra) and `noise2` (totals).
+            Analysis::Noise(spec) => ckt.noise(spec).map(|(spectrum, integrated, st)| {
+                let name = self.next_name("noise");
+                self.plots.push(Plot::from_waves(&name, &spectrum));
+                (integrated, st)
+            }),
         }
         .map_err(|e| match e {
             Error::Input(_) => e,
@@ -231,6 +238,8 @@ impl Session<'_> {
             Analysis::Dc { .. } => "dc",
             Analysis::Tran { .. } => "tran",
             Analysis::Ac(_) => "ac",
+            Analysis::Tf(_) => "tf",
+            Analysis::Noise(_) => "noise",
         };
         let name = self.next_name(kind);
         let mut p = Plot::from_waves(&name, &w);

@@ -514,7 +514,7 @@ impl<'a> Session<'a> {
                     return Err(err(
                         &c.span,
                         "run",
-                        "the netlist has no analysis (.op, .dc or .tran) to run",
+                        "the netlist has no analysis (.op, .dc, .tran, .ac, .noise or .tf) to run",
                     ));
                 }
                 for a in all {

@@ -275,6 +275,14 @@ impl Elab<'_> {
                 let sweep = ac_sweep(fs, span, scope)?;
                 self.flat.analyses.push(Analysis::Ac(sweep));
             }
+            StmtKind::Noise(fs) => {
+                let spec = noise_spec(fs, span, scope)?;
+                self.flat.analyses.push(Analysis::Noise(spec));
+            }
+            StmtKind::Tf(fs) => {
+                let spec = tf_spec(fs, span)?;
+                self.flat.analyses.push(Analysis::Tf(spec));
+            }
             StmtKind::Meas(fs) => self.meas(fs, span, scope)?,
             StmtKind::Save(cmd, fs) => self.save(cmd, fs, span)?,
             StmtKind::Ignored(cmd, why) => self.flat.warnings.push(Warning::at(
@@ -596,16 +604,128 @@ impl Elab<'_> {
 }
 
 /// `.ac dec|oct|lin N fstart fstop`.
+/// `v(node)`, `v(node,ref)` or `i(vsource)` of `.tf`/`.noise`.
+fn out_var(f: &Field, what: &str) -> Result<crate::elab::OutVar> {
+    use crate::elab::OutVar;
+    let bad = || {
+        Error::at(
+            f.span().clone(),
+            format!("{what} output must be `v(node)`, `v(node,ref)` or `i(vsource)`"),
+            Some("write e.g. `v(out)` or `i(vload)`".into()),
+        )
+    };
+    let Field::Call { name, args, .. } = f else {
+        return Err(bad());
+    };
+    let words: Option<Vec<String>> = args
+        .iter()
+        .map(|a| a.word().map(str::to_ascii_lowercase))
+        .collect();
+    match (name.as_str(), words.as_deref()) {
+        ("v", Some([a])) => Ok(OutVar::Voltage(a.clone(), None)),
+        ("v", Some([a, b])) => Ok(OutVar::Voltage(a.clone(), Some(b.clone()))),
+        ("i", Some([v])) => Ok(OutVar::Current(v.clone())),
+        _ => Err(bad()),
+    }
+}
+
+/// The input source name of `.tf`/`.noise`.
+fn source_name(f: &Field, what: &str) -> Result<String> {
+    match f.word() {
+        Some(w) if matches!(w.chars().next(), Some('v' | 'V' | 'i' | 'I')) => {
+            Ok(w.to_ascii_lowercase())
+        }
+        _ => Err(Error::at(
+            f.span().clone(),
+            format!("{what} input must be an independent voltage or current source"),
+            Some("name a `V` or `I` element, e.g. `vin`".into()),
+        )),
+    }
+}
+
+fn noise_spec(fs: &[Field], span: &Span, scope: &Scope) -> Result<crate::elab::NoiseSpec> {
+    use crate::elab::OutVar;
+    const USAGE: &str = "`.noise` needs `v(out[,ref]) src dec|oct|lin N fstart fstop [pts]`";
+    let help = || Some("write e.g. `.noise v(out) vin dec 10 1 1meg`".to_string());
+    if !(6..=7).contains(&fs.len()) {
+        let at = fs
+            .get(7)
+            .map(|f| f.span().clone())
+            .unwrap_or_else(|| end_of(span, fs));
+        return Err(Error::at(at, USAGE, help()));
+    }
+    let output = out_var(&fs[0], "`.noise`")?;
+    if let OutVar::Current(_) = output {
+        return Err(Error::at(
+            fs[0].span().clone(),
+            "`.noise` output must be a node voltage, `v(node)` or `v(node,ref)`",
+            Some("measure the current as the voltage across a resistor".into()),
+        ));
+    }
+    let source = source_name(&fs[1], "`.noise`")?;
+    let sweep = sweep_fields(&fs[2..6], span, scope, "`.noise`", ".noise v(out) vin ")?;
+    let pts_per_summary = match fs.get(6) {
+        None => None,
+        Some(f) => {
+            let p = num(f, scope, "the points per summary")?;
+            if p < 0.0 || p.fract() != 0.0 {
+                return Err(Error::at(
+                    f.span().clone(),
+                    "`.noise` points per summary must be a whole number",
+                    help(),
+                ));
+            }
+            (p >= 1.0).then_some(p as usize)
+        }
+    };
+    Ok(crate::elab::NoiseSpec {
+        output,
+        source,
+        sweep,
+        pts_per_summary,
+    })
+}
+
+fn tf_spec(fs: &[Field], span: &Span) -> Result<crate::elab::TfSpec> {
+    if fs.len() != 2 {
+        let at = fs
+            .get(2)
+            .map(|f| f.span().clone())
+            .unwrap_or_else(|| end_of(span, fs));
+        return Err(Error::at(
+            at,
+            "`.tf` needs `outvar insrc`",
+            Some("write e.g. `.tf v(out) vin` or `.tf i(vload) vin`".into()),
+        ));
+    }
+    Ok(crate::elab::TfSpec {
+        output: out_var(&fs[0], "`.tf`")?,
+        source: source_name(&fs[1], "`.tf`")?,
+    })
+}
+
 fn ac_sweep(fs: &[Field], span: &Span, scope: &Scope) -> Result<crate::elab::AcSweep> {
+    sweep_fields(fs, span, scope, "`.ac`", ".ac ")
+}
+
+/// `dec|oct|lin N fstart fstop` of `.ac` and `.noise` (`what` names the command, `example`
+/// starts the help's example line).
+fn sweep_fields(
+    fs: &[Field],
+    span: &Span,
+    scope: &Scope,
+    what: &str,
+    example: &str,
+) -> Result<crate::elab::AcSweep> {
     use crate::elab::{AcSpacing, AcSweep};
-    const USAGE: &str = "`.ac` needs `dec|oct|lin N fstart fstop`";
-    let help = || Some("write e.g. `.ac dec 10 1 1meg`".to_string());
+    let usage = format!("{what} needs `dec|oct|lin N fstart fstop`");
+    let help = || Some(format!("write e.g. `{example}dec 10 1 1meg`"));
     if fs.len() != 4 {
         let at = fs
             .get(4)
             .map(|f| f.span().clone())
             .unwrap_or_else(|| end_of(span, fs));
-        return Err(Error::at(at, USAGE, help()));
+        return Err(Error::at(at, usage, help()));
     }
     let spacing = match fs[0].word().map(str::to_ascii_lowercase).as_deref() {
         Some("dec") => AcSpacing::Dec,
@@ -614,7 +734,7 @@ fn ac_sweep(fs: &[Field], span: &Span, scope: &Scope) -> Result<crate::elab::AcS
         _ => {
             return Err(Error::at(
                 fs[0].span().clone(),
-                "`.ac` spacing must be `dec`, `oct` or `lin`",
+                format!("{what} spacing must be `dec`, `oct` or `lin`"),
                 help(),
             ))
         }
@@ -623,7 +743,7 @@ fn ac_sweep(fs: &[Field], span: &Span, scope: &Scope) -> Result<crate::elab::AcS
     if !(1.0..1e7).contains(&n) {
         return Err(Error::at(
             fs[1].span().clone(),
-            "`.ac` number of points must be at least 1",
+            format!("{what} number of points must be at least 1"),
             help(),
         ));
     }
@@ -632,14 +752,14 @@ fn ac_sweep(fs: &[Field], span: &Span, scope: &Scope) -> Result<crate::elab::AcS
     if spacing != AcSpacing::Lin && fstart <= 0.0 {
         return Err(Error::at(
             fs[2].span().clone(),
-            "`.ac` start frequency must be positive for `dec` and `oct`",
+            format!("{what} start frequency must be positive for `dec` and `oct`"),
             help(),
         ));
     }
     if fstart < 0.0 || fstop < fstart {
         return Err(Error::at(
             fs[3].span().clone(),
-            "`.ac` stop frequency must not be below the start frequency",
+            format!("{what} stop frequency must not be below the start frequency"),
             help(),
         ));
     }

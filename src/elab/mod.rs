@@ -111,6 +111,51 @@ pub enum Analysis {
     },
     /// `.ac dec|oct|lin N fstart fstop`.
     Ac(AcSweep),
+    /// `.noise v(out[,ref]) src dec|oct|lin N fstart fstop [pts_per_summary]`.
+    Noise(NoiseSpec),
+    /// `.tf outvar insrc`.
+    Tf(TfSpec),
+}
+
+/// An output variable of `.tf` and `.noise`: a node voltage (to a reference node, or to
+/// ground) or the current through a voltage source.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OutVar {
+    /// `v(node)` or `v(node,ref)`, node names lower case.
+    Voltage(String, Option<String>),
+    /// `i(vname)`.
+    Current(String),
+}
+
+impl std::fmt::Display for OutVar {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            OutVar::Voltage(a, None) => write!(f, "v({a})"),
+            OutVar::Voltage(a, Some(b)) => write!(f, "v({a},{b})"),
+            OutVar::Current(v) => write!(f, "i({v})"),
+        }
+    }
+}
+
+/// `.noise`: the output, the input source, the sweep and ngspice's points per summary
+/// (`pts`; given, the spectrum plot also holds every generator's contribution, at every
+/// `pts`-th frequency, as ngspice writes it).
+#[derive(Debug, Clone, PartialEq)]
+pub struct NoiseSpec {
+    /// A voltage output (`.noise` takes no current output).
+    pub output: OutVar,
+    /// The independent source the input-referred noise refers to (lower case).
+    pub source: String,
+    pub sweep: AcSweep,
+    pub pts_per_summary: Option<usize>,
+}
+
+/// `.tf`: small-signal DC transfer function, input and output resistance.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TfSpec {
+    pub output: OutVar,
+    /// The input independent source (lower case).
+    pub source: String,
 }
 
 /// How `.ac` spaces its frequencies.

@@ -71,13 +71,15 @@ pub fn summary(f: &Flat) -> String {
                 }
                 s
             }
-            Analysis::Ac(a) => format!(
-                ".ac {} {} {} {}",
-                format!("{:?}", a.spacing).to_ascii_lowercase(),
-                a.points,
-                short(a.fstart),
-                short(a.fstop)
-            ),
+            Analysis::Ac(a) => format!(".ac {}", sweep(a)),
+            Analysis::Noise(n) => {
+                let mut s = format!(".noise {} {} {}", n.output, n.source, sweep(&n.sweep));
+                if let Some(p) = n.pts_per_summary {
+                    s.push_str(&format!(" {p}"));
+                }
+                s
+            }
+            Analysis::Tf(t) => format!(".tf {} {}", t.output, t.source),
         })
         .collect();
     format!(
@@ -95,5 +97,16 @@ pub fn summary(f: &Flat) -> String {
         } else {
             analyses.join("; ")
         },
+    )
+}
+
+/// `dec|oct|lin N fstart fstop` of `.ac`/`.noise`.
+fn sweep(a: &crate::elab::AcSweep) -> String {
+    format!(
+        "{} {} {} {}",
+        format!("{:?}", a.spacing).to_ascii_lowercase(),
+        a.points,
+        short(a.fstart),
+        short(a.fstop)
     )
 }

@@ -133,6 +133,10 @@ pub enum StmtKind {
     Tran(Vec<Field>),
     /// `.ac dec|oct|lin N fstart fstop`.
     Ac(Vec<Field>),
+    /// `.noise v(out[,ref]) src dec|oct|lin N f1 f2 [pts]`.
+    Noise(Vec<Field>),
+    /// `.tf outvar insrc`.
+    Tf(Vec<Field>),
     /// `.save` / `.print` / `.probe`: the command name and its fields.
     Save(String, Vec<Field>),
     Global(Vec<Field>),

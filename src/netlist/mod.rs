@@ -9,7 +9,7 @@
 //!   expressions ([`expr`]); after `=` in `.param` and B sources unbraced expressions too.
 //! * `.include file`, `.lib file section` / `.lib section` ... `.endl` ([`source`]);
 //!   `.param`, `.subckt` ... `.ends` (nested), `.model`, `.ic`, `.options`, `.op`, `.dc`,
-//!   `.tran`, `.save`/`.print`/`.plot`/`.probe`, `.global`, `.temp`, `.title`.
+//!   `.tran`, `.ac`, `.noise`, `.tf`, `.save`/`.print`/`.plot`/`.probe`, `.global`, `.temp`, `.title`.
 //! * documented leniencies: `.temp 27` is accepted (the only temperature simulated; any other
 //!   value is an error); a bare `.options` flag (`nopage`) is recorded with value 1.
 //! * `.control` ... `.endc` blocks are kept verbatim in [`Ast::control`] (run by
