@@ -59,11 +59,11 @@ fn run_writes_raw_and_csv_and_prints_a_summary() {
 fn run_reports_bad_input_and_floating_nodes() {
     let dir = tempfile::tempdir().unwrap();
     let net = dir.path().join("bad.cir");
-    std::fs::write(&net, "bad\nv1 a 0 1\nr1 a 0 1k tc1=1m\n.op\n").unwrap();
+    std::fs::write(&net, "bad\nv1 a 0 1\nr1 a 0 1k tc3=1m\n.op\n").unwrap();
     let out = bin().arg("run").arg(&net).arg("-q").output().unwrap();
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("unknown parameter `tc1` for `r1`"), "{err}");
+    assert!(err.contains("unknown parameter `tc3` for `r1`"), "{err}");
     let net = dir.path().join("float.cir");
     std::fs::write(&net, "float\nv1 a 0 1\nc1 a b 1p\n.op\n").unwrap();
     let out = bin().arg("run").arg(&net).arg("-q").output().unwrap();

@@ -26,12 +26,12 @@
 //!   denser sweep brings the two together). spinspice keeps ngspice's figure, so that
 //!   totals compare one to one with ngspice's.
 //!
-//! The circuit temperature is 27 °C (300.15 K), ngspice's default.
+//! Generators are evaluated at the circuit temperature (`.temp`, `.options temp=`; 27 °C,
+//! 300.15 K, by default).
 
 use super::smallsignal::SmallSignal;
 use super::smallsignal::{at, check_devices, first_non_finite, input_source, node_unknown};
 use super::{Circuit, Stats};
-use crate::devices::nlutil::REFTEMP;
 use crate::devices::NoiseSource;
 use crate::elab::{NoiseSpec, OutVar};
 use crate::error::Error;
@@ -78,11 +78,13 @@ impl Circuit {
         self.solve_op(&mut stats, "at the operating point of `.noise`")?;
         let mut ss = SmallSignal::new(&mut self.eng, WHAT)?;
 
-        // Every device's generators at the operating point, grouped by device.
+        // Every device's generators at the operating point, grouped by device, at the
+        // circuit temperature.
+        let temp = self.flat.temp_celsius() + 273.15;
         let mut groups: Vec<(String, Vec<NoiseSource>)> = Vec::new();
         for d in &self.eng.devices {
             let mut v = Vec::new();
-            d.noise(&self.eng.x, REFTEMP, &mut v);
+            d.noise(&self.eng.x, temp, &mut v);
             if !v.is_empty() {
                 groups.push((d.name().to_string(), v));
             }

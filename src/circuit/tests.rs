@@ -150,9 +150,9 @@ fn unknown_element_and_parameter_errors() {
         "{e}"
     );
     assert!(e.contains("valid elements: R (resistor)"), "{e}");
-    let f = flat(&["a"], &[("r1", &["a", "0"], num(1.0), &[("tc1", 1e-3)])]);
+    let f = flat(&["a"], &[("r1", &["a", "0"], num(1.0), &[("tc3", 1e-3)])]);
     let e = Circuit::from_flat(&f).unwrap_err().to_string();
-    assert!(e.contains("unknown parameter `tc1` for `r1`"), "{e}");
+    assert!(e.contains("unknown parameter `tc3` for `r1`"), "{e}");
     assert!(e.contains("valid parameters: r"), "{e}");
     let f = flat(
         &["a"],

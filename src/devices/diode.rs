@@ -8,7 +8,7 @@
 //! handed to the engine through [`Load::charge`]. Newton: `pnjlim` on the junction voltage,
 //! and SPICE3's current convergence test. Temperature is the nominal 27 °C.
 
-use super::nlutil::{self, spec, VT_NOM};
+use super::nlutil::{self, spec};
 use super::{Alloc, Device, Load, Setup, Slot, Unknown, GROUND};
 use crate::devices::param::ParamSpec;
 use crate::elab::{Arg, Flat, Instance};
@@ -80,12 +80,49 @@ pub static MODEL_PARAMS: &[ParamSpec] = &[
         10.0,
         "flicker noise current exponent",
     ),
+    spec("eg", &[], "eV", 1.11, 0.1, 10.0, "activation energy of IS"),
+    spec(
+        "xti",
+        &[],
+        "1",
+        3.0,
+        -100.0,
+        100.0,
+        "temperature exponent of IS",
+    ),
+    spec(
+        "tnom",
+        &["tref"],
+        "degC",
+        f64::NAN,
+        -273.0,
+        1000.0,
+        "temperature the parameters were measured at (default .options tnom, 27)",
+    ),
 ];
 
 /// Diode instance parameters.
 pub static INSTANCE_PARAMS: &[ParamSpec] = &[
     spec("area", &[], "1", 1.0, 0.0, INF, "area factor"),
     spec("m", &[], "1", 1.0, 0.0, INF, "parallel multiplier"),
+    spec(
+        "temp",
+        &[],
+        "degC",
+        f64::NAN,
+        -273.0,
+        1000.0,
+        "instance temperature (default: the circuit's)",
+    ),
+    spec(
+        "dtemp",
+        &[],
+        "degC",
+        f64::NAN,
+        -1000.0,
+        1000.0,
+        "offset from the circuit temperature",
+    ),
 ];
 
 /// Evaluated diode model at the nominal temperature (area already applied).
@@ -115,25 +152,35 @@ pub struct DiodeModel {
 }
 
 impl DiodeModel {
-    /// Build from resolved model values and the area × multiplier factor.
-    fn new(v: &crate::devices::param::Values, scale: f64) -> Self {
-        let is = v.get(0) * scale;
+    /// Build from resolved model values, the area × multiplier factor and the device's
+    /// temperatures. At `T` ≠ TNOM (SPICE3's diode temperature model): `IS(T) = IS
+    /// (T/Tn)^(XTI/N) exp((T/Tn - 1) EG / (N Vt(T)))`, VJ shifted as a junction potential
+    /// ([`nlutil::Temps::potential`]) and CJO by [`nlutil::Temps::cap_factor`]; the
+    /// thermal voltage is `kT/q` at `T`.
+    fn new(v: &crate::devices::param::Values, scale: f64, temps: nlutil::Temps) -> Self {
+        let vt = temps.vt();
         let n = v.get(1);
-        let vte = n * VT_NOM;
+        let ratio = temps.t / temps.tnom;
+        let (eg, xti) = (v.get(13), v.get(14));
+        let is = v.get(0) * scale * (xti / n * ratio.ln() + (ratio - 1.0) * eg / (n * vt)).exp();
+        let vte = n * vt;
         let nbv = if v.given[10] { v.get(10) } else { n };
-        let vtebrk = nbv * VT_NOM;
+        let vtebrk = nbv * vt;
+        let vj = v.get(4);
+        let vj_t = temps.potential(vj);
+        let cjo = v.get(3) * scale * temps.cap_factor(v.get(5), vj, vj_t);
         let xbv = if v.given[8] {
             let bv = v.get(8);
             let cbv = v.get(9) * scale;
-            Some(if cbv < is * bv / VT_NOM {
+            Some(if cbv < is * bv / vt {
                 bv
             } else {
                 // ngspice diotemp.c: solve IS (exp((BV - xbv)/vtebrk) - 1 + xbv/Vt) = IBV.
                 let tol = 1e-3 * cbv;
                 let mut xbv = bv - vtebrk * (1.0 + cbv / is).ln();
                 for _ in 0..25 {
-                    xbv = bv - vtebrk * (cbv / is + 1.0 - xbv / VT_NOM).ln();
-                    let xcbv = is * (((bv - xbv) / vtebrk).exp() - 1.0 + xbv / VT_NOM);
+                    xbv = bv - vtebrk * (cbv / is + 1.0 - xbv / vt).ln();
+                    let xcbv = is * (((bv - xbv) / vtebrk).exp() - 1.0 + xbv / vt);
                     if (xcbv - cbv).abs() <= tol {
                         break;
                     }
@@ -148,8 +195,8 @@ impl DiodeModel {
             is,
             vte,
             rs: if scale > 0.0 { rs / scale } else { rs },
-            cjo: v.get(3) * scale,
-            vj: v.get(4),
+            cjo,
+            vj: vj_t,
             m: v.get(5),
             fc: v.get(6),
             tt: v.get(7),
@@ -225,11 +272,11 @@ pub struct Diode {
 
 impl Diode {
     /// Construct from an elaborated `D` line.
-    pub fn boxed(inst: &Instance, _flat: &Flat) -> Result<Box<dyn Device>> {
-        Ok(Box::new(Self::build(inst)?))
+    pub fn boxed(inst: &Instance, flat: &Flat) -> Result<Box<dyn Device>> {
+        Ok(Box::new(Self::build(inst, flat)?))
     }
 
-    fn build(inst: &Instance) -> Result<Self> {
+    fn build(inst: &Instance, flat: &Flat) -> Result<Self> {
         nlutil::want_nodes(inst, 2, USAGE)?;
         let card = nlutil::model_of(inst, &["d"], USAGE)?;
         let mv = nlutil::model_values(MODEL_PARAMS, card, "diode")?;
@@ -249,7 +296,8 @@ impl Diode {
                 ))
             }
         }
-        let model = DiodeModel::new(&mv, area * iv.get(1));
+        let temps = nlutil::Temps::of(flat, iv.get(2), iv.get(3), mv.get(15));
+        let model = DiodeModel::new(&mv, area * iv.get(1), temps);
         Ok(Diode {
             name: inst.name.clone(),
             a: nlutil::unknown_of(inst.nodes[0]),

@@ -127,6 +127,42 @@ pub static MTJ_PARAMS: &[ParamSpec] = &[
         max: 1.0,
         desc: "Fano factor of the tunnelling shot noise (`.noise`; 1: full shot noise)",
     },
+    ParamSpec {
+        name: "tc",
+        aliases: &["tcurie"],
+        unit: "K",
+        default: 1100.0,
+        min: 1.0,
+        max: 1e4,
+        desc: "Curie temperature of the free layer: m(T) = 1 - (T/Tc)^1.5 (Bloch's law)",
+    },
+    ParamSpec {
+        name: "tmr_exp",
+        aliases: &[],
+        unit: "1",
+        default: 2.0,
+        min: 0.0,
+        max: 10.0,
+        desc: "TMR(T)/TMR(Tnom) = (m(T)/m(Tnom))^tmr_exp (Julliere with P proportional to m)",
+    },
+    ParamSpec {
+        name: "ku_exp",
+        aliases: &[],
+        unit: "1",
+        default: 3.0,
+        min: 0.0,
+        max: 10.0,
+        desc: "Ku(T)/Ku(Tnom) = (m(T)/m(Tnom))^ku_exp (Callen-Callen, uniaxial: 3)",
+    },
+    ParamSpec {
+        name: "aex_exp",
+        aliases: &[],
+        unit: "1",
+        default: 1.8,
+        min: 0.0,
+        max: 10.0,
+        desc: "A(T)/A(Tnom) and D(T)/D(Tnom) = (m(T)/m(Tnom))^aex_exp (1.8: Moreno et al., PRB 94, 104433 (2016))",
+    },
 ];
 
 /// Instance parameters of a standalone MTJ element.
@@ -181,6 +217,69 @@ pub struct MtjModel {
     pub skyrmion: Option<SkyrmionLaw>,
     /// Fano factor of the shot noise (see [`MtjModel::noise_density`]).
     pub fano: f64,
+    /// The free layer's temperature scaling (see [`MagThermal`]).
+    pub thermal: MagThermal,
+}
+
+/// How the free layer's magnetic constants follow temperature: the reduced magnetisation
+/// `m(T) = 1 - (T/Tc)^1.5` (Bloch's law) relative to its value at the nominal temperature
+/// the card's numbers hold at, and power laws of it: `Ms ∝ m`, `Ku ∝ m^ku_exp`
+/// (Callen-Callen), `A, D ∝ m^aex_exp`, `TMR ∝ m^tmr_exp`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct MagThermal {
+    pub tc: f64,
+    pub tmr_exp: f64,
+    pub ku_exp: f64,
+    pub aex_exp: f64,
+}
+
+impl Default for MagThermal {
+    fn default() -> Self {
+        MagThermal {
+            tc: 1100.0,
+            tmr_exp: 2.0,
+            ku_exp: 3.0,
+            aex_exp: 1.8,
+        }
+    }
+}
+
+/// The factors a free layer's constants are multiplied by at a temperature.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ThermalFactors {
+    pub ms: f64,
+    pub ku: f64,
+    pub aex: f64,
+    pub tmr: f64,
+}
+
+impl ThermalFactors {
+    /// No change (the nominal temperature).
+    pub const ONE: ThermalFactors = ThermalFactors {
+        ms: 1.0,
+        ku: 1.0,
+        aex: 1.0,
+        tmr: 1.0,
+    };
+}
+
+impl MagThermal {
+    /// `m(T) / m(Tnom)`.
+    pub fn m_ratio(&self, t: super::nlutil::Temps) -> f64 {
+        let m = |t: f64| (1.0 - (t / self.tc).powf(1.5)).max(0.0);
+        m(t.t) / m(t.tnom)
+    }
+
+    /// The scale factors at `t`.
+    pub fn factors(&self, t: super::nlutil::Temps) -> ThermalFactors {
+        let r = self.m_ratio(t);
+        ThermalFactors {
+            ms: r,
+            ku: r.powf(self.ku_exp),
+            aex: r.powf(self.aex_exp),
+            tmr: r.powf(self.tmr_exp),
+        }
+    }
 }
 
 impl Default for MtjModel {
@@ -192,6 +291,7 @@ impl Default for MtjModel {
             mp: 1.0,
             skyrmion: None,
             fano: 1.0,
+            thermal: MagThermal::default(),
         }
     }
 }
@@ -273,7 +373,27 @@ impl MtjModel {
             mp: value_of(t, v, "mp"),
             skyrmion,
             fano: value_of(t, v, "fano"),
+            thermal: MagThermal {
+                tc: value_of(t, v, "tc"),
+                tmr_exp: value_of(t, v, "tmr_exp"),
+                ku_exp: value_of(t, v, "ku_exp"),
+                aex_exp: value_of(t, v, "aex_exp"),
+            },
         })
+    }
+
+    /// The model at temperature `t`: the TMR (`R_AP/R_P - 1`, and the skyrmion law's
+    /// `RA_AP/RA_P - 1`) scaled by [`MagThermal`]'s `m^tmr_exp`, `R_P` kept.
+    pub fn at(mut self, t: super::nlutil::Temps) -> Self {
+        if t.t == t.tnom {
+            return self;
+        }
+        let f = self.thermal.factors(t).tmr;
+        self.rap = self.rp * (1.0 + (self.rap / self.rp - 1.0) * f);
+        if let Some(s) = self.skyrmion.as_mut() {
+            s.ra_ap = s.ra_p * (1.0 + (s.ra_ap / s.ra_p - 1.0) * f);
+        }
+        self
     }
 
     /// Build from the parameters given on a card.
@@ -526,6 +646,12 @@ impl Device for Mtj {
 mod tests;
 
 /// Registry constructor for `N` elements with an `mtj` card.
-pub fn build(inst: &Instance, _flat: &crate::elab::Flat) -> crate::Result<Box<dyn Device>> {
-    Ok(Box::new(Mtj::from_instance(inst, &super::args::node)?))
+/// At the circuit temperature, the TMR follows [`MtjModel::at`].
+pub fn build(inst: &Instance, flat: &crate::elab::Flat) -> crate::Result<Box<dyn Device>> {
+    let mut m = Mtj::from_instance(inst, &super::args::node)?;
+    m.model = m
+        .model
+        .at(super::nlutil::Temps::of(flat, f64::NAN, f64::NAN, f64::NAN));
+    m.last_r = m.resistance(0.0).0;
+    Ok(Box::new(m))
 }

@@ -53,6 +53,8 @@ pub struct InlineDw {
     pub x0: f64,
     /// Depth of the anisotropy well (relative change of Ku across one track length).
     pub kwell: f64,
+    /// Temperature factors of Ms, Ku, A (and D) relative to the preset's 27 °C values.
+    pub thermal: super::mtj::ThermalFactors,
 }
 
 /// A micromagnetic free layer.
@@ -93,12 +95,20 @@ impl MagLayer {
     pub fn inline_dw(track: &Track, p: InlineDw) -> crate::Result<Self> {
         let nx = (track.len / DX).round().max(8.0) as usize;
         let mesh = Mesh::new([nx, 1, 1], [track.len / nx as f64, track.width, LAYER_T])?;
-        let keff = KU - 0.5 * MU0 * MS * MS;
+        let f = p.thermal;
+        let (ms, aex, ku, dmi) = (MS * f.ms, AEX * f.aex, KU * f.ku, DMI * f.aex);
+        let keff = ku - 0.5 * MU0 * ms * ms;
+        if keff <= 0.0 {
+            return Err(Error::Usage(format!(
+                "micromagnetic racetrack: at this temperature the effective anisotropy \
+                 Ku - mu0 Ms^2/2 = {keff:e} J/m^3 is not positive (no perpendicular domains)"
+            )));
+        }
         let mat = Material {
-            ms: MS,
-            aex: AEX,
+            ms,
+            aex,
             ku1: keff,
-            dind: DMI,
+            dind: dmi,
             alpha: ALPHA,
             theta_sh: THETA_SH,
             sot_thickness: Some(SOT_LAYERS * LAYER_T),
@@ -117,7 +127,7 @@ impl MagLayer {
                 ..Effects::default()
             },
         )?;
-        let delta = (AEX / keff).sqrt();
+        let delta = (aex / keff).sqrt();
         // Down on the T1 side, up towards T2; m_x sign of the D > 0 chirality.
         sim.set_m(|c| {
             let th = 2.0 * ((x0 - c[0]) / delta).exp().atan();
@@ -125,9 +135,9 @@ impl MagLayer {
         })?;
         sim.relax()?;
         sim.set_time(0.0);
-        let b_sh = HBAR * THETA_SH.abs() / (2.0 * QE * MS * SOT_LAYERS * LAYER_T);
+        let b_sh = HBAR * THETA_SH.abs() / (2.0 * QE * ms * SOT_LAYERS * LAYER_T);
         let mobility = std::f64::consts::FRAC_PI_2 * GAMMA_LL * delta * b_sh / ALPHA;
-        let leak = GAMMA_LL * delta / ALPHA * 2.0 * delta * keff * kw / (MS * len * len);
+        let leak = GAMMA_LL * delta / ALPHA * 2.0 * delta * keff * kw / (ms * len * len);
         let cp = sim.checkpoint();
         let x = observe::dw_x(sim.system(), sim.m(), 0);
         if !x.is_finite() {

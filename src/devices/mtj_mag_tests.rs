@@ -25,7 +25,15 @@ fn track() -> Track {
 #[test]
 fn wall_integrates_and_leaks() {
     let x0 = 168e-9;
-    let mut l = MagLayer::inline_dw(&track(), InlineDw { x0, kwell: 0.04 }).unwrap();
+    let mut l = MagLayer::inline_dw(
+        &track(),
+        InlineDw {
+            x0,
+            kwell: 0.04,
+            thermal: crate::devices::mtj::ThermalFactors::ONE,
+        },
+    )
+    .unwrap();
     assert!(
         (l.position() - x0).abs() < 2e-9,
         "relaxed at {}",
@@ -102,6 +110,7 @@ fn problem_card_loads_and_drives_the_wall() {
     let inline = InlineDw {
         x0: 40e-9,
         kwell: 0.0,
+        thermal: crate::devices::mtj::ThermalFactors::ONE,
     };
     let mut l = layer(
         Some(("../models/racetrack/dw_1d_gradient.toml", &sp)),
@@ -137,6 +146,7 @@ fn problem_card_errors_name_the_file() {
     let inline = InlineDw {
         x0: 40e-9,
         kwell: 0.0,
+        thermal: crate::devices::mtj::ThermalFactors::ONE,
     };
     let e = layer(
         Some(("no_such_problem.toml", &sp)),

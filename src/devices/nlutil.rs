@@ -19,6 +19,76 @@ pub const EPS0: f64 = 8.854_214_871e-12;
 /// Relative permittivity of SiO2 (ngspice's 3.9).
 pub const EPS_OX_REL: f64 = 3.9;
 
+/// Silicon's band gap (eV) at `t` kelvin: `1.16 - 7.02e-4 T² / (T + 1108)` (the SPICE3
+/// form; 1.1150877 eV at 27 °C).
+pub fn eg_si(t: f64) -> f64 {
+    1.16 - 7.02e-4 * t * t / (t + 1108.0)
+}
+
+/// The temperatures a device is evaluated at (K): the device's own (circuit `.temp`, or
+/// the instance's `temp=`, plus its `dtemp=`) and the nominal one its parameters were
+/// measured at (the card's `tnom=`, or the circuit's `.options tnom=`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Temps {
+    pub t: f64,
+    pub tnom: f64,
+}
+
+impl Temps {
+    /// 27 °C for both.
+    pub const NOMINAL: Temps = Temps {
+        t: REFTEMP,
+        tnom: REFTEMP,
+    };
+
+    /// From the circuit (`flat`), an instance's `temp`/`dtemp` (°C, NaN when not given)
+    /// and a model card's `tnom` (°C, NaN when not given).
+    pub fn of(flat: &Flat, inst_temp: f64, dtemp: f64, card_tnom: f64) -> Temps {
+        const K: f64 = 273.15;
+        let t = if inst_temp.is_nan() {
+            flat.temp_celsius()
+        } else {
+            inst_temp
+        } + if dtemp.is_nan() { 0.0 } else { dtemp };
+        let tnom = if card_tnom.is_nan() {
+            flat.tnom_celsius()
+        } else {
+            card_tnom
+        };
+        Temps {
+            t: t + K,
+            tnom: tnom + K,
+        }
+    }
+
+    /// Thermal voltage kT/q at the device temperature (V).
+    pub fn vt(&self) -> f64 {
+        BOLTZ * self.t / CHARGE
+    }
+
+    /// The SPICE3 temperature shift of a junction potential `p` (PHI, VJ, PB) given at
+    /// TNOM: `p (T/Tn) - 3 Vt ln(T/Tn) - Eg(Tn) T/Tn + Eg(T)`.
+    pub fn potential(&self, p: f64) -> f64 {
+        let r = self.t / self.tnom;
+        p * r - 3.0 * self.vt() * r.ln() - eg_si(self.tnom) * r + eg_si(self.t)
+    }
+
+    /// The SPICE3 temperature factor of a depletion capacitance with grading `m` and
+    /// junction potential `p` at TNOM (`p_t` at T): the ratio
+    /// `[1 + m (4e-4 (T - Tr) - (p_t - p0)/p0)] / [1 + m (4e-4 (Tn - Tr) - (p - p0)/p0)]`
+    /// with `p0` the potential extrapolated to Tr = 27 °C.
+    pub fn cap_factor(&self, m: f64, p: f64, p_t: f64) -> f64 {
+        let at_ref = Temps {
+            t: REFTEMP,
+            tnom: self.tnom,
+        };
+        let p0 = at_ref.potential(p);
+        let new = 1.0 + m * (4e-4 * (self.t - REFTEMP) - (p_t - p0) / p0);
+        let old = 1.0 + m * (4e-4 * (self.tnom - REFTEMP) - (p - p0) / p0);
+        new / old
+    }
+}
+
 /// The solution-vector unknown of node `id` (node 0 is ground; node `k` is unknown `k - 1`).
 pub fn unknown_of(id: NodeId) -> Unknown {
     if id == 0 {

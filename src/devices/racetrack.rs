@@ -325,8 +325,11 @@ mod build;
 pub use build::from_instance;
 
 /// Registry constructor for `N` elements with a `racetrack` card.
-pub fn build(inst: &Instance, _flat: &crate::elab::Flat) -> crate::Result<Box<dyn Device>> {
-    from_instance(inst, &super::args::node)
+/// At the circuit temperature: the MTJ's TMR follows [`MtjModel::at`]; the inline
+/// micromagnetic preset's Ms, Ku, A and D follow the card's [`super::mtj::MagThermal`].
+pub fn build(inst: &Instance, flat: &crate::elab::Flat) -> crate::Result<Box<dyn Device>> {
+    let temps = super::nlutil::Temps::of(flat, f64::NAN, f64::NAN, f64::NAN);
+    from_instance(inst, &super::args::node, temps)
 }
 
 impl Racetrack {

@@ -6,15 +6,68 @@ use super::{Device, Load, Setup, Slot, Unknown};
 use crate::elab::{Flat, Instance};
 
 /// Parameters of R.
-pub static PARAMS: &[ParamSpec] = &[ParamSpec {
-    name: "r",
-    aliases: &["resistance"],
-    unit: "ohm",
-    default: f64::NAN,
-    min: f64::NEG_INFINITY,
-    max: f64::INFINITY,
-    desc: "resistance",
-}];
+const fn p(
+    name: &'static str,
+    aliases: &'static [&'static str],
+    unit: &'static str,
+    default: f64,
+    desc: &'static str,
+) -> ParamSpec {
+    ParamSpec {
+        name,
+        aliases,
+        unit,
+        default,
+        min: f64::NEG_INFINITY,
+        max: f64::INFINITY,
+        desc,
+    }
+}
+
+pub static PARAMS: &[ParamSpec] = &[
+    p(
+        "r",
+        &["resistance"],
+        "ohm",
+        f64::NAN,
+        "resistance (at TNOM)",
+    ),
+    p(
+        "tc1",
+        &["tc"],
+        "1/K",
+        0.0,
+        "first-order temperature coefficient",
+    ),
+    p(
+        "tc2",
+        &[],
+        "1/K^2",
+        0.0,
+        "second-order temperature coefficient",
+    ),
+    p(
+        "temp",
+        &[],
+        "degC",
+        f64::NAN,
+        "instance temperature (default: the circuit's)",
+    ),
+    p(
+        "dtemp",
+        &[],
+        "degC",
+        f64::NAN,
+        "offset from the circuit temperature",
+    ),
+    p(
+        "ac",
+        &[],
+        "ohm",
+        f64::NAN,
+        "resistance in small-signal analyses (default: r)",
+    ),
+];
 
 const USAGE: &str = "rname n+ n- value";
 
@@ -25,6 +78,8 @@ pub struct Resistor {
     a: Unknown,
     b: Unknown,
     g: f64,
+    /// Conductance in small-signal analyses (`ac=`).
+    g_ac: f64,
     s: [Slot; 4],
 }
 
@@ -36,15 +91,22 @@ impl Resistor {
             a,
             b,
             g: 1.0 / r,
+            g_ac: 1.0 / r,
             s: [Slot::NONE; 4],
         }
     }
 }
 
 /// Registry constructor.
-pub fn build(inst: &Instance, _flat: &Flat) -> crate::Result<Box<dyn Device>> {
+/// `R(T) = R (1 + TC1 dT + TC2 dT²)` with `dT = T - TNOM`, `T` the circuit's temperature
+/// (or the instance's `temp=`, plus `dtemp=`).
+pub fn build(inst: &Instance, flat: &Flat) -> crate::Result<Box<dyn Device>> {
     expect_nodes(inst, 2, USAGE)?;
-    let (r, _) = value_and_params(inst, PARAMS, 0, USAGE)?;
+    let (r_nom, v) = value_and_params(inst, PARAMS, 0, USAGE)?;
+    let temps = super::nlutil::Temps::of(flat, v.get(3), v.get(4), f64::NAN);
+    let dt = temps.t - temps.tnom;
+    let factor = 1.0 + v.get(1) * dt + v.get(2) * dt * dt;
+    let r = r_nom * factor;
     if r == 0.0 || !r.is_finite() {
         return Err(super::args::err(
             inst,
@@ -55,12 +117,22 @@ pub fn build(inst: &Instance, _flat: &Flat) -> crate::Result<Box<dyn Device>> {
             Some("use a voltage source of 0 V for a short, or a small resistance".into()),
         ));
     }
-    Ok(Box::new(Resistor::new(
-        &inst.name,
-        node(inst.nodes[0]),
-        node(inst.nodes[1]),
-        r,
-    )))
+    let mut res = Resistor::new(&inst.name, node(inst.nodes[0]), node(inst.nodes[1]), r);
+    if v.given[5] {
+        let r_ac = v.get(5) * factor;
+        if r_ac == 0.0 || !r_ac.is_finite() {
+            return Err(super::args::err(
+                inst,
+                format!(
+                    "`ac=` resistance of `{}` must be finite and nonzero",
+                    inst.name
+                ),
+                None,
+            ));
+        }
+        res.g_ac = 1.0 / r_ac;
+    }
+    Ok(Box::new(res))
 }
 
 impl Device for Resistor {
@@ -88,7 +160,11 @@ impl Device for Resistor {
         Ok(())
     }
     fn load(&mut self, l: &mut Load) -> crate::Result<()> {
-        let g = self.g;
+        let g = if l.mode == super::Mode::Ac {
+            self.g_ac
+        } else {
+            self.g
+        };
         l.add(self.s[0], g);
         l.add(self.s[1], -g);
         l.add(self.s[2], -g);
@@ -100,6 +176,7 @@ impl Device for Resistor {
             return false;
         }
         self.g = 1.0 / value;
+        self.g_ac = self.g;
         true
     }
     fn is_linear(&self) -> bool {

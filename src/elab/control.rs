@@ -7,7 +7,7 @@ use super::{Analysis, Arg, DcSweep, OptionEntry};
 use crate::error::{Error, Result, Span, Warning};
 use crate::netlist::ast::{Assign, Field, StmtKind, Value};
 
-/// The nominal temperature, the only one spinspice simulates at (°C).
+/// The default circuit and nominal temperature (°C), ngspice's.
 pub const TNOM_CELSIUS: f64 = 27.0;
 
 /// What spinspice does with an ngspice option.
@@ -15,7 +15,7 @@ pub const TNOM_CELSIUS: f64 = 27.0;
 pub enum OptionUse {
     /// Changes the simulation (`reltol`, `method`, ...): see [`crate::circuit::options`].
     Applied,
-    /// `temp`, `tnom`: accepted at 27 °C, the only temperature spinspice simulates at.
+    /// `temp`, `tnom`: the circuit temperature and the nominal one of model parameters (°C).
     Temperature,
     /// `maxord`: 2 is what spinspice's Gear is; other values are ignored with a warning.
     MaxOrder,
@@ -298,13 +298,7 @@ impl Elab<'_> {
                     ));
                 };
                 let t = num(f, scope, "a temperature")?;
-                if t != TNOM_CELSIUS {
-                    return Err(Error::at(
-                        f.span().clone(),
-                        format!("`.temp {t}` is not supported: spinspice simulates at 27 °C only"),
-                        Some("remove `.temp` or set it to 27".into()),
-                    ));
-                }
+                self.flat.temp = Some(check_temperature(t, f.span(), "`.temp`")?);
             }
             StmtKind::Global(_)
             | StmtKind::Param(_)
@@ -334,12 +328,11 @@ impl Elab<'_> {
                         None,
                     ));
                 };
-                if t != TNOM_CELSIUS {
-                    return Err(Error::at(
-                        e.span.clone(),
-                        format!("`.options {name}={t}` is not supported: spinspice simulates at 27 °C only"),
-                        Some(format!("remove `{name}=` or set it to 27")),
-                    ));
+                let t = check_temperature(t, &e.span, &format!("option `{name}`"))?;
+                if name == "temp" {
+                    self.flat.temp = Some(t);
+                } else {
+                    self.flat.tnom = Some(t);
                 }
             }
             OptionUse::MaxOrder => {
@@ -604,6 +597,51 @@ impl Elab<'_> {
 }
 
 /// `.ac dec|oct|lin N fstart fstop`.
+/// A temperature in °C, above absolute zero.
+fn check_temperature(t: f64, span: &Span, what: &str) -> Result<f64> {
+    if t.is_finite() && t > -273.15 {
+        Ok(t)
+    } else {
+        Err(Error::at(
+            span.clone(),
+            format!("{what}: {t} °C is not a temperature (it must be above -273.15 °C)"),
+            None,
+        ))
+    }
+}
+
+/// The circuit temperature (°C) that `.temp` or `.options temp=` set, read before the
+/// elements are elaborated (their `temper` is it); the last one written wins, as when the
+/// statements are applied in order. Values that do not evaluate here are left to the
+/// statements' own checks.
+pub(crate) fn prescan_temperature(stmts: &[crate::netlist::ast::Stmt], scope: &Scope) -> f64 {
+    let mut t = TNOM_CELSIUS;
+    for st in stmts {
+        match &st.kind {
+            StmtKind::Temp(fs) => {
+                if let [f] = fs.as_slice() {
+                    if let Ok(v) = num(f, scope, "a temperature") {
+                        t = v;
+                    }
+                }
+            }
+            StmtKind::Options(fs) => {
+                for f in fs {
+                    if let Field::Assign(a) = f {
+                        if a.name == "temp" {
+                            if let Ok(v) = eval_value(&a.value, &a.value_span, scope) {
+                                t = v;
+                            }
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    t
+}
+
 /// `v(node)`, `v(node,ref)` or `i(vsource)` of `.tf`/`.noise`.
 fn out_var(f: &Field, what: &str) -> Result<crate::elab::OutVar> {
     use crate::elab::OutVar;

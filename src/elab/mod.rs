@@ -260,9 +260,23 @@ pub struct Flat {
     pub prints: Vec<Print>,
     /// What was accepted but not acted on (ignored options and dot-commands), in order.
     pub warnings: Vec<crate::error::Warning>,
+    /// Circuit temperature (°C) from `.temp` or `.options temp=`; `None`: 27 °C.
+    pub temp: Option<f64>,
+    /// Nominal temperature (°C) of model parameters from `.options tnom=`; `None`: 27 °C.
+    pub tnom: Option<f64>,
 }
 
 impl Flat {
+    /// The circuit temperature (°C).
+    pub fn temp_celsius(&self) -> f64 {
+        self.temp.unwrap_or(TNOM_CELSIUS)
+    }
+
+    /// The nominal temperature of model parameters (°C).
+    pub fn tnom_celsius(&self) -> f64 {
+        self.tnom.unwrap_or(TNOM_CELSIUS)
+    }
+
     /// Node id of `name` (case-insensitive; `gnd` is ground).
     pub fn node(&self, name: &str) -> Option<NodeId> {
         let n = name.to_ascii_lowercase();
@@ -328,6 +342,20 @@ fn seed(ast: &Ast) -> Result<u64> {
 /// `.param` values (as `--param NAME=VALUE` does); naming a parameter that is not a
 /// top-level `.param` is an error.
 pub fn elaborate(ast: &Ast, overrides: &[(String, f64)]) -> Result<Flat> {
+    elaborate_seeded(ast, overrides, None)
+}
+
+/// [`elaborate`] with the random functions (`agauss`, `gauss`, `unif`, ...) drawing from
+/// `seed` instead of the netlist's `.options seed=` (one Monte Carlo instance).
+pub fn elaborate_seeded(
+    ast: &Ast,
+    overrides: &[(String, f64)],
+    seed_override: Option<u64>,
+) -> Result<Flat> {
+    let seed = |ast: &Ast| match seed_override {
+        Some(s) => Ok(s),
+        None => seed(ast),
+    };
     let top = flatten::params_of(&ast.statements);
     let mut fixed = HashMap::new();
     for (name, v) in overrides {
@@ -365,9 +393,15 @@ pub fn elaborate(ast: &Ast, overrides: &[(String, f64)]) -> Result<Flat> {
     // Evaluated afresh with the generator restarted: random functions draw the same
     // numbers whether or not the netlist has `.if` blocks.
     let root = params::Scope {
-        // `temper` in element values (`r={1k + temper}`): the circuit temperature, which
-        // is TNOM (27 °C) in spinspice; ngspice 39 gives 1027 ohm for that resistor.
-        vars: [("temper".to_string(), TNOM_CELSIUS)].into_iter().collect(),
+        // `temper` in element values (`r={1k + temper}`): the circuit temperature (27 °C
+        // unless `.temp`/`.options temp=` say otherwise); ngspice 39 gives 1027 ohm for that
+        // resistor at 27 °C.
+        vars: [(
+            "temper".to_string(),
+            control::prescan_temperature(&stmts, &cond_scope),
+        )]
+        .into_iter()
+        .collect(),
         funcs: flatten::body_funcs(&tables, 0),
         rng: Some(params::Rng::new(seed(ast)?)),
         ..params::Scope::default()

@@ -248,7 +248,10 @@ fn analyses_options_saves_ics() {
     assert_eq!(f.prints.len(), 1);
     assert_eq!(f.prints[0].analysis.as_deref(), Some("tran"));
     assert_eq!(f.prints[0].items, vec!["v(in,out)"]);
-    assert!(err("a\nR1 a 0 1\n.temp 85\n").contains("27 °C only"));
+    assert!(err("a\nR1 a 0 1\n.temp -300\n").contains("above -273.15 °C"));
+    let f = flat("a\nR1 a 0 {1k + temper}\n.temp 85\n.options tnom=30\n");
+    assert_eq!((f.temp, f.tnom), (Some(85.0), Some(30.0)));
+    assert_eq!(f.instances[0].args, vec![Arg::Num(1085.0)]);
 }
 
 #[test]

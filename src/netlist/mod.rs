@@ -10,8 +10,8 @@
 //! * `.include file`, `.lib file section` / `.lib section` ... `.endl` ([`source`]);
 //!   `.param`, `.subckt` ... `.ends` (nested), `.model`, `.ic`, `.options`, `.op`, `.dc`,
 //!   `.tran`, `.ac`, `.noise`, `.tf`, `.save`/`.print`/`.plot`/`.probe`, `.global`, `.temp`, `.title`.
-//! * documented leniencies: `.temp 27` is accepted (the only temperature simulated; any other
-//!   value is an error); a bare `.options` flag (`nopage`) is recorded with value 1.
+//! * documented leniencies: `.temp` takes one temperature (ngspice repeats the analyses for
+//!   each of several); a bare `.options` flag (`nopage`) is recorded with value 1.
 //! * `.control` ... `.endc` blocks are kept verbatim in [`Ast::control`] (run by
 //!   [`crate::control`]).
 //! * everything else (`.ac`, `.func`, unknown commands) is an error naming the

@@ -1,9 +1,14 @@
 use super::*;
+use crate::devices::nlutil::VT_NOM;
 use crate::devices::testutil::{inst, TLin, TVsrc, TestCkt};
 use crate::devices::Mode;
 
 fn diode(model: &[(&str, f64)]) -> Diode {
-    Diode::build(&inst("d1", &[1, 0], Some(("d", model)), &[])).expect("diode")
+    Diode::build(
+        &inst("d1", &[1, 0], Some(("d", model)), &[]),
+        &crate::elab::Flat::default(),
+    )
+    .expect("diode")
 }
 
 #[test]

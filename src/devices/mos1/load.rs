@@ -7,7 +7,7 @@
 use super::charge::{junction_charge, meyer};
 use super::limit::{fetlim, limvds};
 use super::{MeyerState, Mos1, Mos1Params, OpPoint};
-use crate::devices::nlutil::{pnjlim, VT_NOM};
+use crate::devices::nlutil::pnjlim;
 use crate::devices::{Load, Mode};
 
 /// Drain current of the intrinsic transistor in normal mode: `(cdrain, gm, gds, gmbs, von,
@@ -47,23 +47,21 @@ pub fn channel(p: &Mos1Params, vgs: f64, vds: f64, vbs: f64) -> (f64, f64, f64, 
     (cd, gm, gds, gm * arg, von, vdsat)
 }
 
-/// Bulk diode current and conductance at `v` with saturation current `is` (plus `gmin`).
-fn bulk_diode(is: f64, v: f64, gmin: f64) -> (f64, f64) {
-    if v <= -3.0 * VT_NOM {
-        let g = is / VT_NOM;
-        (g * v + gmin * v, g + gmin)
-    } else {
-        let e = (v / VT_NOM).min(700.0).exp();
-        (is * (e - 1.0) + gmin * v, is * e / VT_NOM + gmin)
-    }
+/// Bulk diode current and conductance at `v` with saturation current `is` and thermal
+/// voltage `vt` (plus `gmin`): `IS (exp(v/Vt) - 1)` at every bias, as ngspice 39 evaluates
+/// it (a reverse-biased junction saturates at `-IS`; measured: `-2 IS` from a PMOS whose
+/// two junctions are reversed by 0.5 V).
+fn bulk_diode(is: f64, vt: f64, v: f64, gmin: f64) -> (f64, f64) {
+    let e = (v / vt).min(700.0).exp();
+    (is * (e - 1.0) + gmin * v, is * e / vt + gmin)
 }
 
 /// Evaluate the DC part at limited voltages (normalised).
 pub fn evaluate(p: &Mos1Params, vgs: f64, vds: f64, vbs: f64, gmin: f64) -> OpPoint {
     let vbd = vbs - vds;
     let vgd = vgs - vds;
-    let (cbs, gbs) = bulk_diode(p.source.is, vbs, gmin);
-    let (cbd, gbd) = bulk_diode(p.drain.is, vbd, gmin);
+    let (cbs, gbs) = bulk_diode(p.source.is, p.vt, vbs, gmin);
+    let (cbd, gbd) = bulk_diode(p.drain.is, p.vt, vbd, gmin);
     let mode = if vds >= 0.0 { 1.0 } else { -1.0 };
     let (cdrain, gm, gds, gmbs, von, vdsat) = if mode > 0.0 {
         channel(p, vgs, vds, vbs)
@@ -128,9 +126,9 @@ fn limited(m: &mut Mos1, l: &mut Load, vgs: f64, vds: f64, vbs: f64) -> (f64, f6
         vgs = vgd + vds;
     }
     let (vbs, lim) = if vds >= 0.0 {
-        pnjlim(vbs, o.vbs, VT_NOM, p.source.vcrit)
+        pnjlim(vbs, o.vbs, p.vt, p.source.vcrit)
     } else {
-        let (vbd, lim) = pnjlim(vbs - vds, o.vbs - o.vds, VT_NOM, p.drain.vcrit);
+        let (vbd, lim) = pnjlim(vbs - vds, o.vbs - o.vds, p.vt, p.drain.vcrit);
         (vbd + vds, lim)
     };
     if lim {

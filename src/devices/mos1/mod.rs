@@ -13,7 +13,7 @@ pub mod charge;
 pub mod limit;
 pub mod load;
 
-use super::nlutil::{self, spec, EPS0, EPS_OX_REL, VT_NOM};
+use super::nlutil::{self, spec, EPS0, EPS_OX_REL};
 use super::{Accepted, Alloc, Device, Load, Setup, Slot, Unknown, GROUND};
 use crate::devices::param::ParamSpec;
 use crate::elab::{Flat, Instance};
@@ -202,6 +202,15 @@ pub static MODEL_PARAMS: &[ParamSpec] = &[
         10.0,
         "flicker noise current exponent",
     ),
+    spec(
+        "tnom",
+        &["tref"],
+        "degC",
+        f64::NAN,
+        -273.0,
+        1000.0,
+        "temperature the parameters were measured at (default .options tnom, 27)",
+    ),
 ];
 
 /// Level-1 instance parameters.
@@ -213,6 +222,24 @@ pub static INSTANCE_PARAMS: &[ParamSpec] = &[
     spec("pd", &[], "m", 0.0, 0.0, INF, "drain junction perimeter"),
     spec("ps", &[], "m", 0.0, 0.0, INF, "source junction perimeter"),
     spec("m", &[], "1", 1.0, 1e-6, INF, "parallel multiplier"),
+    spec(
+        "temp",
+        &[],
+        "degC",
+        f64::NAN,
+        -273.0,
+        1000.0,
+        "instance temperature (default: the circuit's)",
+    ),
+    spec(
+        "dtemp",
+        &[],
+        "degC",
+        f64::NAN,
+        -1000.0,
+        1000.0,
+        "offset from the circuit temperature",
+    ),
 ];
 
 /// One bulk junction (drain or source side), evaluated for an instance.
@@ -234,6 +261,8 @@ pub struct Junction {
 /// A level-1 MOSFET instance with its evaluated model.
 #[derive(Debug, Clone)]
 pub struct Mos1Params {
+    /// Thermal voltage kT/q at the device temperature (V).
+    pub vt: f64,
     /// +1 for NMOS, -1 for PMOS.
     pub ty: f64,
     /// `VTO - type GAMMA sqrt(PHI)` (ngspice's `tVbi`).
@@ -325,11 +354,18 @@ pub struct Mos1 {
 
 impl Mos1 {
     /// Construct from an elaborated `M` line.
-    pub fn boxed(inst: &Instance, _flat: &Flat) -> Result<Box<dyn Device>> {
-        Ok(Box::new(Self::build(inst)?))
+    pub fn boxed(inst: &Instance, flat: &Flat) -> Result<Box<dyn Device>> {
+        Ok(Box::new(Self::build_in(inst, flat)?))
     }
 
+    /// Construct at the nominal temperature (27 °C).
+    #[cfg(test)]
     pub(crate) fn build(inst: &Instance) -> Result<Self> {
+        Self::build_in(inst, &Flat::default())
+    }
+
+    /// Construct at the temperature of `flat` (and of the instance's `temp`/`dtemp`).
+    pub(crate) fn build_in(inst: &Instance, flat: &Flat) -> Result<Self> {
         nlutil::want_nodes(inst, 4, USAGE)?;
         let card = nlutil::model_of(inst, &["nmos", "pmos"], USAGE)?;
         if !inst.args.is_empty() {
@@ -358,7 +394,8 @@ impl Mos1 {
             ));
         }
         let iv = nlutil::instance_values(INSTANCE_PARAMS, inst, "MOSFET")?;
-        let p = params(card.kind == "pmos", &mv, &iv).map_err(|msg| {
+        let temps = nlutil::Temps::of(flat, iv.get(7), iv.get(8), mv.get(26));
+        let p = params(card.kind == "pmos", &mv, &iv, temps).map_err(|msg| {
             Error::at(
                 inst.span.clone(),
                 format!("MOSFET `{}`: {msg}", inst.name),
@@ -395,12 +432,22 @@ impl Mos1 {
     }
 }
 
-/// Evaluate model and instance values into [`Mos1Params`] (ngspice `mos1temp.c` at TNOM).
+/// Evaluate model and instance values into [`Mos1Params`] at the device temperature
+/// (SPICE3's level-1 temperature model): `KP (T/Tn)^-1.5`, PHI and PB shifted as junction
+/// potentials ([`nlutil::Temps::potential`]), the built-in voltage by half the shifts of
+/// PHI and of the band gap (so VTO follows), junction saturation currents by
+/// `exp(Eg(Tn)/Vt(Tn) - Eg(T)/Vt(T))`, depletion capacitances by
+/// [`nlutil::Temps::cap_factor`]; the junctions' thermal voltage is `kT/q` at `T`.
 fn params(
     pmos: bool,
     mv: &crate::devices::param::Values,
     iv: &crate::devices::param::Values,
+    temps: nlutil::Temps,
 ) -> std::result::Result<Mos1Params, String> {
+    let vt = temps.vt();
+    let ratio = temps.t / temps.tnom;
+    let vt_nom = nlutil::BOLTZ * temps.tnom / nlutil::CHARGE;
+    let (eg, eg_nom) = (nlutil::eg_si(temps.t), nlutil::eg_si(temps.tnom));
     let ty = if pmos { -1.0 } else { 1.0 };
     let (w, l, ad, as_, pd, ps, mult) = (
         iv.get(0),
@@ -429,17 +476,33 @@ fn params(
     } else {
         2e-5
     };
+    let kp = kp / (ratio * ratio.sqrt());
     let (vto, gamma, phi) = (mv.get(1), mv.get(3), mv.get(4));
+    let phi_t = temps.potential(phi);
+    let vbi = vto - ty * gamma * phi.sqrt() + 0.5 * (eg_nom - eg) + ty * 0.5 * (phi_t - phi);
+    let vto = vbi + ty * gamma * phi_t.sqrt();
     let (pb, mj, mjsw, fc) = (mv.get(11), mv.get(16), mv.get(18), mv.get(23));
-    let (is, js, cj, cjsw) = (mv.get(10), mv.get(19), mv.get(15), mv.get(17));
+    let pb_t = temps.potential(pb);
+    let (cap_bottom, cap_side) = (
+        temps.cap_factor(mj, pb, pb_t),
+        temps.cap_factor(mjsw, pb, pb_t),
+    );
+    let sat_factor = (eg_nom / vt_nom - eg / vt).exp();
+    let (is, js, cj, cjsw) = (
+        mv.get(10) * sat_factor,
+        mv.get(19) * sat_factor,
+        mv.get(15),
+        mv.get(17),
+    );
+    let pb = pb_t;
     let junction = |area: f64, perim: f64, cgiven: bool, c: f64| {
         let sat = if js == 0.0 || ad == 0.0 || as_ == 0.0 {
             is
         } else {
             js * area
         } * mult;
-        let cz = if cgiven { c } else { cj * area } * mult;
-        let czsw = cjsw * perim * mult;
+        let cz = if cgiven { c } else { cj * area } * mult * cap_bottom;
+        let czsw = cjsw * perim * mult * cap_side;
         let arg = 1.0 - fc;
         let sarg = (-mj * arg.ln()).exp();
         let sargsw = (-mjsw * arg.ln()).exp();
@@ -454,7 +517,7 @@ fn params(
         Junction {
             is: sat,
             vcrit: if sat > 0.0 {
-                nlutil::vcrit(VT_NOM, sat)
+                nlutil::vcrit(vt, sat)
             } else {
                 1.0
             },
@@ -468,10 +531,11 @@ fn params(
     let cond = |r: f64| if r > 0.0 { mult / r } else { 0.0 };
     Ok(Mos1Params {
         ty,
-        vbi: vto - ty * gamma * phi.sqrt(),
+        vt,
+        vbi,
         vto,
         gamma,
-        phi,
+        phi: phi_t,
         lambda: mv.get(5),
         beta: kp * w / leff * mult,
         gd: cond(mv.get(6)),

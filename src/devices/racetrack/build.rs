@@ -15,6 +15,7 @@ use crate::error::Error;
 pub fn from_instance(
     inst: &Instance,
     node: &dyn Fn(usize) -> Unknown,
+    temps: crate::devices::nlutil::Temps,
 ) -> crate::Result<Box<dyn Device>> {
     let what = format!("racetrack `{}`", inst.name);
     if inst.nodes.len() != 4 {
@@ -40,7 +41,7 @@ pub fn from_instance(
     let cwhat = format!("racetrack model {}", card.name);
     let (tg, mg) = split_params(&card.params, &cwhat)?;
     let (track, tv) = track_of(&tg, &card.span, &cwhat)?;
-    let mtj = MtjModel::from_given(&mg, &card.span, &cwhat)?;
+    let mtj = MtjModel::from_given(&mg, &card.span, &cwhat)?.at(temps);
     let mut state = "compact".to_string();
     let mut soliton = Soliton::DomainWall;
     let mut problem = None;
@@ -96,6 +97,7 @@ pub fn from_instance(
         let inline = crate::devices::mtj_mag::InlineDw {
             x0,
             kwell: value_of(t, &tv, "kwell"),
+            thermal: mtj.thermal.factors(temps),
         };
         crate::devices::mtj_mag::layer(
             problem.as_ref().map(|(p, s)| (p.as_str(), s)),
