@@ -15,6 +15,7 @@ pub mod ac;
 pub mod dc;
 pub mod integrate;
 pub mod lu;
+pub mod montecarlo;
 pub mod newton;
 pub mod noise;
 pub mod op;

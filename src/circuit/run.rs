@@ -44,6 +44,8 @@ pub struct RunOptions {
     /// Accept a netlist without analyses (ngspice's batch mode runs nothing and succeeds);
     /// by default that is an error.
     pub allow_no_analysis: bool,
+    /// Seed of the random functions, replacing the netlist's `.options seed=` (Monte Carlo).
+    pub seed: Option<u64>,
 }
 
 /// A parsed and elaborated netlist whose circuit is not built yet: what a `.control`
@@ -69,7 +71,7 @@ pub fn load(src: NetlistSource<'_>, opts: &RunOptions) -> crate::Result<Loaded> 
         NetlistSource::File(p) => crate::netlist::parse_file(p)?,
         NetlistSource::Text { text, name } => crate::netlist::parse_str(text, name)?,
     };
-    let flat = crate::elab::elaborate(&ast, &overrides)?;
+    let flat = crate::elab::elaborate_seeded(&ast, &overrides, opts.seed)?;
     Ok(Loaded {
         ast,
         flat,

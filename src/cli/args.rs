@@ -62,6 +62,14 @@ pub struct RunArgs {
     /// No progress output on stderr.
     #[arg(short, long)]
     pub quiet: bool,
+    /// Monte Carlo: run N instances, each with its own seed for the random functions
+    /// (agauss, gauss, aunif, unif, limit), and write every instance's `.meas` values plus
+    /// their statistics and histograms (in the output directory, `montecarlo*`).
+    #[arg(long, value_name = "N")]
+    pub monte_carlo: Option<usize>,
+    /// First Monte Carlo seed (instances use SEED, SEED+1, ...).
+    #[arg(long, default_value_t = 1, requires = "monte_carlo")]
+    pub seed: u64,
 }
 
 #[derive(Debug, Args)]

@@ -23,6 +23,9 @@ pub fn run(a: &RunArgs) -> spinspice::Result<()> {
         params: a.params.clone(),
         ..RunOptions::default()
     };
+    if let Some(n) = a.monte_carlo {
+        return monte_carlo(a, &opts, n);
+    }
     let mut loaded = load(NetlistSource::File(&a.file), &opts)?;
     for w in &loaded.flat.warnings {
         eprintln!("{w}");
@@ -155,6 +158,61 @@ pub fn run(a: &RunArgs) -> spinspice::Result<()> {
 
 /// `summary.json`: per analysis its statistics, and every measure (`null` when it failed,
 /// with the reason under `"failed"`).
+/// `run FILE --monte-carlo N [--seed S]`: N seeded instances; the per-run values, their
+/// statistics and histograms go to the output directory, the statistics to stdout.
+fn monte_carlo(a: &RunArgs, opts: &RunOptions, n: usize) -> spinspice::Result<()> {
+    use spinspice::circuit::montecarlo;
+    if n == 0 {
+        return Err(Error::Usage("--monte-carlo needs at least one run".into()));
+    }
+    if !a.quiet {
+        eprintln!(
+            "monte carlo: {n} runs, seeds {}..{}",
+            a.seed,
+            a.seed + n as u64 - 1
+        );
+    }
+    let runs = montecarlo::monte_carlo(&a.file, opts, n, a.seed)?;
+    let stats = montecarlo::summary(&runs);
+    let stem = a
+        .file
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "out".into());
+    let dir = match &a.out {
+        Some(d) => d.clone(),
+        None => a
+            .file
+            .parent()
+            .unwrap_or_else(|| Path::new("."))
+            .join(format!("{stem}.out")),
+    };
+    std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
+    let written = montecarlo::write_outputs(&dir, &runs, &stats)?;
+    let failed = runs.iter().filter(|r| r.error.is_some()).count();
+    println!(
+        "monte carlo: {n} runs ({failed} failed), seeds from {}",
+        a.seed
+    );
+    for st in &stats {
+        println!(
+            "{}: n = {}, mean = {:e}, sigma = {:e}, min = {:e}, max = {:e}",
+            st.name, st.n, st.mean, st.sigma, st.min, st.max
+        );
+    }
+    if let Some(r) = runs.iter().find(|r| r.error.is_some()) {
+        eprintln!(
+            "first failed run (seed {}): {}",
+            r.seed,
+            r.error.as_deref().unwrap_or("")
+        );
+    }
+    if !a.quiet {
+        eprintln!("wrote {}", written.join(", "));
+    }
+    Ok(())
+}
+
 fn run_json(
     results: &[(Waveforms, spinspice::circuit::Stats)],
     meas: &[(
