@@ -139,8 +139,10 @@ pub fn run_netlist_with<'a>(
 }
 
 /// Evaluate the netlist's `.meas` lines on the results of [`Circuit::run_all`]: each on
-/// the first analysis of its kind (`tran`, `dc`), in netlist order. Measures of an
-/// analysis that did not run fail with a message, as in ngspice.
+/// the first analysis of its kind (`tran`, `dc`, `ac`, `noise`), in netlist order.
+/// Measures of an analysis that did not run fail with a message, as in ngspice. On a
+/// complex (`.ac`) plot a measure sees, as in ngspice, `v(x)` as its real part and
+/// `vr vi vm vp vdb` (`ir ii im ip idb`) of every signal.
 pub fn measures(
     circuit: &Circuit,
     results: &[(Waveforms, Stats)],
@@ -157,6 +159,17 @@ pub fn measures(
         }
         let ms: Vec<_> = idx.iter().map(|&k| flat.measures[k].clone()).collect();
         let outcomes = match results.iter().find(|(_, st)| st.analysis == kind) {
+            Some((w, _)) if w.is_complex() => {
+                let mut real = w.expand_complex();
+                real.signals
+                    .extend(w.signals.iter().filter(|s| s.is_complex()).map(|s| {
+                        crate::wave::Signal {
+                            imag: Vec::new(),
+                            ..s.clone()
+                        }
+                    }));
+                evaluate_all(&ms, &real, kind, &flat.params)
+            }
             Some((w, _)) => evaluate_all(&ms, w, kind, &flat.params),
             None => ms
                 .iter()

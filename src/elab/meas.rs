@@ -32,6 +32,10 @@ fn sig_of_field(f: &Field) -> Result<Sig> {
                     Ok(Sig::Vector(format!("v({})", w.join(","))))
                 }
                 ("i", Some(w)) if w.len() == 1 => Ok(Sig::Vector(format!("i({})", w[0]))),
+                // The small-signal parts of a complex `.ac` vector (ngspice's `vdb(out)`).
+                (f, Some(w)) if w.len() == 1 && COMPLEX_PARTS.contains(&f) => {
+                    Ok(Sig::Vector(format!("{f}({})", w[0])))
+                }
                 _ => Err(err(
                     span,
                     format!("`{}` is not a signal spinspice can measure", span.token),
@@ -45,10 +49,17 @@ fn sig_of_field(f: &Field) -> Result<Sig> {
     }
 }
 
+/// ngspice's accessors of a complex vector's real and imaginary part, magnitude, phase
+/// (radians) and dB, for node voltages and branch currents.
+const COMPLEX_PARTS: &[&str] = &["vr", "vi", "vm", "vp", "vdb", "ir", "ii", "im", "ip", "idb"];
+
 /// The signal of `WHEN v(out)=...` (the assignment's key, as the parser builds it).
 fn sig_of_key(a: &Assign) -> Result<Sig> {
     let k = a.name.as_str();
-    let ok = (k.starts_with("v(") || k.starts_with("i(")) && k.ends_with(')');
+    let head = k.split('(').next().unwrap_or("");
+    let ok = (head == "v" || head == "i" || COMPLEX_PARTS.contains(&head))
+        && k.contains('(')
+        && k.ends_with(')');
     if ok {
         Ok(Sig::Vector(k.to_string()))
     } else if super::params::is_ident(k) {
