@@ -1,5 +1,5 @@
-//! The modified-nodal-analysis engine: `.op`, `.dc`, `.tran` and the small-signal `.ac`,
-//! `.noise` and `.tf` over [`crate::devices`].
+//! The modified-nodal-analysis engine: `.op`, `.dc`, `.tran`, the small-signal `.ac`,
+//! `.noise` and `.tf`, and `.sens` over [`crate::devices`].
 //!
 //! A [`Circuit`] is built once from an elaborated [`Flat`] netlist: devices are constructed
 //! by the registry, allocate their branch currents and states, claim matrix slots; the
@@ -23,6 +23,7 @@ pub mod options;
 pub mod pattern;
 mod record;
 pub mod run;
+pub mod sens;
 pub(crate) mod smallsignal;
 pub mod tf;
 pub mod timestep;
@@ -363,6 +364,7 @@ impl Circuit {
                 )?,
                 Analysis::Ac(sweep) => self.ac(sweep)?,
                 Analysis::Tf(spec) => self.tf(spec)?,
+                Analysis::Sens(out) => self.sens(out)?,
                 Analysis::Noise(spec) => {
                     let (spectrum, integrated, stats) = self.noise(spec)?;
                     out.push((spectrum, stats));

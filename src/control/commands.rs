@@ -222,6 +222,7 @@ impl Session<'_> {
                     .into(),
             )),
             Analysis::Tf(spec) => ckt.tf(spec),
+            Analysis::Sens(out) => ckt.sens(out),
             // ngspice makes two plots, `noise1` (spectra) and `noise2` (totals).
             Analysis::Noise(spec) => ckt.noise(spec).map(|(spectrum, integrated, st)| {
                 let name = self.next_name("noise");
@@ -239,6 +240,7 @@ impl Session<'_> {
             Analysis::Tran { .. } => "tran",
             Analysis::Ac(_) => "ac",
             Analysis::Tf(_) => "tf",
+            Analysis::Sens(_) => "sens",
             Analysis::Noise(_) => "noise",
         };
         let name = self.next_name(kind);

@@ -283,6 +283,24 @@ impl Elab<'_> {
                 let spec = tf_spec(fs, span)?;
                 self.flat.analyses.push(Analysis::Tf(spec));
             }
+            StmtKind::Sens(fs) => {
+                let Some(out) = fs.first() else {
+                    return Err(Error::at(
+                        end_of(span, fs),
+                        "`.sens` needs an output, `v(node[,ref])` or `i(vsource)`",
+                        Some("write e.g. `.sens v(out)`".into()),
+                    ));
+                };
+                if let Some(extra) = fs.get(1) {
+                    return Err(Error::at(
+                        extra.span().clone(),
+                        "`.sens` with an AC sweep is not supported yet (only DC sensitivities)",
+                        Some("write `.sens v(out)` for the DC sensitivities".into()),
+                    ));
+                }
+                let out = out_var(out, "`.sens`")?;
+                self.flat.analyses.push(Analysis::Sens(out));
+            }
             StmtKind::Meas(fs) => self.meas(fs, span, scope)?,
             StmtKind::Save(cmd, fs) => self.save(cmd, fs, span)?,
             StmtKind::Ignored(cmd, why) => self.flat.warnings.push(Warning::at(

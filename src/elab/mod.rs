@@ -115,6 +115,8 @@ pub enum Analysis {
     Noise(NoiseSpec),
     /// `.tf outvar insrc`.
     Tf(TfSpec),
+    /// `.sens outvar` (DC sensitivities).
+    Sens(OutVar),
 }
 
 /// An output variable of `.tf` and `.noise`: a node voltage (to a reference node, or to

@@ -80,6 +80,7 @@ pub fn summary(f: &Flat) -> String {
                 s
             }
             Analysis::Tf(t) => format!(".tf {} {}", t.output, t.source),
+            Analysis::Sens(o) => format!(".sens {o}"),
         })
         .collect();
     format!(

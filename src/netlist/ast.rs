@@ -137,6 +137,8 @@ pub enum StmtKind {
     Noise(Vec<Field>),
     /// `.tf outvar insrc`.
     Tf(Vec<Field>),
+    /// `.sens outvar [ac ...]`.
+    Sens(Vec<Field>),
     /// `.save` / `.print` / `.probe`: the command name and its fields.
     Save(String, Vec<Field>),
     Global(Vec<Field>),

@@ -9,7 +9,7 @@
 //!   expressions ([`expr`]); after `=` in `.param` and B sources unbraced expressions too.
 //! * `.include file`, `.lib file section` / `.lib section` ... `.endl` ([`source`]);
 //!   `.param`, `.subckt` ... `.ends` (nested), `.model`, `.ic`, `.options`, `.op`, `.dc`,
-//!   `.tran`, `.ac`, `.noise`, `.tf`, `.save`/`.print`/`.plot`/`.probe`, `.global`, `.temp`, `.title`.
+//!   `.tran`, `.ac`, `.noise`, `.tf`, `.sens`, `.save`/`.print`/`.plot`/`.probe`, `.global`, `.temp`, `.title`.
 //! * documented leniencies: `.temp` takes one temperature (ngspice repeats the analyses for
 //!   each of several); a bare `.options` flag (`nopage`) is recorded with value 1.
 //! * `.control` ... `.endc` blocks are kept verbatim in [`Ast::control`] (run by

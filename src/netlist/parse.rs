@@ -11,7 +11,7 @@ use crate::error::{Error, Result, Span};
 pub const MAX_SUBCKT_NESTING: usize = 64;
 
 /// Dot-commands ngspice has that spinspice does not (yet).
-const UNSUPPORTED: &[&str] = &[".sens", ".pz", ".four", ".disto", ".pss", ".sp"];
+const UNSUPPORTED: &[&str] = &[".pz", ".four", ".disto", ".pss", ".sp"];
 
 /// An expression error at `offset` of the inside of `tok`, as a diagnostic.
 fn expr_error_in_token(tok: &Token, inner_offset: Option<usize>, msg: &str) -> Error {
@@ -705,6 +705,7 @@ pub fn parse_lines(title: String, lines: Vec<Line>) -> Result<Ast> {
             ".ac" => StmtKind::Ac(fields(toks, &mut i, false, &[])?),
             ".noise" => StmtKind::Noise(fields(toks, &mut i, false, &[])?),
             ".tf" => StmtKind::Tf(fields(toks, &mut i, false, &[])?),
+            ".sens" => StmtKind::Sens(fields(toks, &mut i, false, &[])?),
             // ngspice goes on after a `.probe`/`.print`/`.plot` it cannot read; so do we,
             // with a warning. A `.save` it cannot read is an error (it changes the output).
             ".save" | ".print" | ".probe" | ".plot" => match fields(toks, &mut i, false, &[]) {
@@ -732,7 +733,7 @@ pub fn parse_lines(title: String, lines: Vec<Line>) -> Result<Ast> {
                     format!("`{h}` is not supported (yet)"),
                     Some(
                         "supported: .param .func .if .subckt .ends .model .include .lib .ic \
-                         .options .op .dc .tran .ac .noise .tf .save .print .plot .probe .global .temp .end"
+                         .options .op .dc .tran .ac .noise .tf .sens .save .print .plot .probe .global .temp .end"
                             .into(),
                     ),
                 ))
