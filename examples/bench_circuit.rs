@@ -1,11 +1,12 @@
 //! Benchmark: generated RC meshes (20x20, 40x40, 100x100; 10 ns transient) and a 128x128
 //! resistive crossbar with wire resistance and cell capacitances, run by spinspice and, when
-//! installed, by `ngspice -b` on the same generated netlist.
+//! installed, by `ngspice -b` on the same generated netlist. With `--ac`, the same circuits
+//! run `.ac dec 20 1k 100meg` (101 points) instead, the drivers carrying `ac 1`.
 //!
 //! ```text
 //! cargo run --release --example bench_circuit -- [--runs 3] [--sizes 20,40,100]
 //!     [--crossbar 128] [--ngspice-timeout 600] [--ngspice-runs N] [--no-ngspice] [--keep DIR]
-//!     [--svg PATH]
+//!     [--svg PATH] [--ac]
 //! ```
 //! Prints, per circuit: unknowns, time points, median wall time of spinspice, ngspice's
 //! wall time (median of `--ngspice-runs`, default `--runs`) and the ratio, then the cost per
@@ -21,7 +22,7 @@ mod cputime;
 use spinspice::circuit::tran::TranSpec;
 use spinspice::circuit::Circuit;
 use spinspice::devices::param::Given;
-use spinspice::elab::{Arg, Flat, Instance};
+use spinspice::elab::{AcSpacing, AcSweep, Arg, Flat, Instance};
 use spinspice::error::Span;
 use spinspice::progress::Silent;
 use std::fmt::Write as _;
@@ -35,11 +36,23 @@ struct Gen {
     text: String,
     tstep: f64,
     tstop: f64,
+    /// `.ac dec 20 1k 100meg` instead of the transient; drivers get `ac 1`.
+    ac: bool,
 }
+
+/// The `.ac` sweep of `--ac`: 20 points per decade over five decades, 101 points.
+const AC_SWEEP: AcSweep = AcSweep {
+    spacing: AcSpacing::Dec,
+    points: 20,
+    fstart: 1e3,
+    fstop: 1e8,
+};
 
 impl Gen {
     fn new(name: &str, title: &str, tstep: f64, tstop: f64) -> Gen {
+        let ac = std::env::args().any(|a| a == "--ac");
         Gen {
+            ac,
             name: name.into(),
             flat: Flat {
                 title: title.into(),
@@ -77,15 +90,19 @@ impl Gen {
     }
     fn pulse(&mut self, name: &str, a: &str, b: &str, p: [f64; 7]) {
         let ids = vec![self.node(a), self.node(b)];
+        let mut args = vec![Arg::Call {
+            name: "pulse".into(),
+            args: p.to_vec(),
+            params: vec![],
+        }];
+        if self.ac {
+            args.extend([Arg::Word("ac".into()), Arg::Num(1.0)]);
+        }
         self.flat.instances.push(Instance {
             name: name.into(),
             letter: 'v',
             nodes: ids,
-            args: vec![Arg::Call {
-                name: "pulse".into(),
-                args: p.to_vec(),
-                params: vec![],
-            }],
+            args,
             params: vec![],
             words: vec![],
             model: None,
@@ -93,12 +110,23 @@ impl Gen {
         });
         let _ = writeln!(
             self.text,
-            "{name} {a} {b} pulse({:e} {:e} {:e} {:e} {:e} {:e} {:e})",
-            p[0], p[1], p[2], p[3], p[4], p[5], p[6]
+            "{name} {a} {b} pulse({:e} {:e} {:e} {:e} {:e} {:e} {:e}){}",
+            p[0],
+            p[1],
+            p[2],
+            p[3],
+            p[4],
+            p[5],
+            p[6],
+            if self.ac { " ac 1" } else { "" }
         );
     }
     fn finish(mut self) -> Gen {
-        let _ = writeln!(self.text, ".tran {:e} {:e}\n.end", self.tstep, self.tstop);
+        if self.ac {
+            let _ = writeln!(self.text, ".ac dec 20 1k 100meg\n.end");
+        } else {
+            let _ = writeln!(self.text, ".tran {:e} {:e}\n.end", self.tstep, self.tstop);
+        }
         self
     }
 }
@@ -212,7 +240,11 @@ fn run_spinspice(g: &Gen) -> (f64, f64, usize, usize) {
         tmax: None,
         uic: false,
     };
-    let (w, st) = c.tran(&spec, &mut Silent).expect("tran");
+    let (w, st) = if g.ac {
+        c.ac(&AC_SWEEP).expect("ac")
+    } else {
+        c.tran(&spec, &mut Silent).expect("tran")
+    };
     if std::env::var_os("BENCH_STATS").is_some() {
         eprintln!("{}: {st:?}", g.name);
     }

@@ -111,44 +111,53 @@ impl std::fmt::Debug for SparseLu {
     }
 }
 
+/// The fill-reducing column ordering of an `n` x `n` CSC pattern: `(perm, perm_inv)`.
+pub(crate) fn fill_reducing_order(
+    n: usize,
+    col_ptr: &[usize],
+    row_idx: &[usize],
+    ordering: Ordering,
+) -> crate::Result<(Vec<usize>, Vec<usize>)> {
+    let mut perm = vec![0usize; n];
+    let mut perm_inv = vec![0usize; n];
+    if n > 0 {
+        let sym = SymbolicSparseColMatRef::new_checked(n, n, col_ptr, None, row_idx);
+        let nnz = row_idx.len();
+        let res = match ordering {
+            Ordering::Amd => {
+                let mut mem = MemBuffer::new(amd::order_scratch::<usize>(n, nnz));
+                amd::order(
+                    &mut perm,
+                    &mut perm_inv,
+                    sym,
+                    amd::Control::default(),
+                    MemStack::new(&mut mem),
+                )
+                .map(|_| ())
+            }
+            Ordering::Colamd => {
+                let mut mem = MemBuffer::new(colamd::order_scratch::<usize>(n, n, nnz));
+                colamd::order(
+                    &mut perm,
+                    &mut perm_inv,
+                    sym,
+                    colamd::Control::default(),
+                    MemStack::new(&mut mem),
+                )
+            }
+        };
+        res.map_err(|e| crate::Error::Convergence(format!("sparse LU ordering failed: {e:?}")))?;
+    }
+    Ok((perm, perm_inv))
+}
+
 impl SparseLu {
     /// Symbolic analysis (ordering) of `pattern`, once per circuit.
     pub fn new(pattern: &Pattern, ordering: Ordering) -> crate::Result<Self> {
         let n = pattern.n;
         let col_ptr = pattern.col_ptr.clone();
         let row_idx = pattern.row_idx.clone();
-        let mut perm = vec![0usize; n];
-        let mut perm_inv = vec![0usize; n];
-        if n > 0 {
-            let sym = SymbolicSparseColMatRef::new_checked(n, n, &col_ptr, None, &row_idx);
-            let nnz = row_idx.len();
-            let res = match ordering {
-                Ordering::Amd => {
-                    let mut mem = MemBuffer::new(amd::order_scratch::<usize>(n, nnz));
-                    amd::order(
-                        &mut perm,
-                        &mut perm_inv,
-                        sym,
-                        amd::Control::default(),
-                        MemStack::new(&mut mem),
-                    )
-                    .map(|_| ())
-                }
-                Ordering::Colamd => {
-                    let mut mem = MemBuffer::new(colamd::order_scratch::<usize>(n, n, nnz));
-                    colamd::order(
-                        &mut perm,
-                        &mut perm_inv,
-                        sym,
-                        colamd::Control::default(),
-                        MemStack::new(&mut mem),
-                    )
-                }
-            };
-            res.map_err(|e| {
-                crate::Error::Convergence(format!("sparse LU ordering failed: {e:?}"))
-            })?;
-        }
+        let (perm, perm_inv) = fill_reducing_order(n, &col_ptr, &row_idx, ordering)?;
         let factor_mem =
             MemBuffer::new(factorize_simplicial_numeric_lu_scratch::<usize, f64>(n, n));
         Ok(SparseLu {

@@ -3,16 +3,21 @@
 //! At a solved operating point every device is linearised ([`crate::devices::Mode::Ac`]):
 //! the conductance matrix `G` and the capacitance matrix `C` share the circuit's sparsity
 //! pattern. [`SmallSignal::factor`] forms `G + jωC` at one frequency and factors it with
-//! faer's sparse LU, whose symbolic part (fill-reducing ordering and elimination structure)
-//! is made once, in [`SmallSignal::new`]; each frequency only refactors numerically. Solves
-//! with the matrix and with its transpose (the adjoint system of `.noise`) follow.
+//! faer's simplicial sparse LU (left-looking, partial pivoting) in complex arithmetic. The
+//! fill-reducing column ordering (approximate minimum degree on `A + Aᵀ`, the transient's
+//! ordering, see [`super::lu`]) is computed once, in [`SmallSignal::new`]; each frequency
+//! only factors numerically. Solves with the matrix and with its transpose (the adjoint
+//! system of `.noise`) follow.
 
 use super::newton::Engine;
 use super::Stats;
 use crate::devices::{AcRhs, SmallSignal as Kind, Unknown, GROUND};
 use crate::error::Error;
-use faer::dyn_stack::{MemBuffer, MemStack};
-use faer::sparse::linalg::lu::{factorize_symbolic_lu, LuRef, NumericLu, SymbolicLu};
+use faer::dyn_stack::{MemBuffer, MemStack, StackReq};
+use faer::perm::PermRef;
+use faer::sparse::linalg::lu::simplicial::{
+    factorize_simplicial_numeric_lu, factorize_simplicial_numeric_lu_scratch, SimplicialLu,
+};
 use faer::sparse::{SparseColMatRef, SymbolicSparseColMatRef};
 use faer::{c64, Conj, MatMut, Par};
 
@@ -45,8 +50,11 @@ pub(crate) struct SmallSignal {
     /// `G` and `C` in CSC value order.
     pub g: Vec<f64>,
     pub c: Vec<f64>,
-    symbolic: SymbolicLu<usize>,
-    numeric: NumericLu<usize, c64>,
+    /// The fill-reducing column order and its inverse.
+    col_perm: (Vec<usize>, Vec<usize>),
+    /// The row pivot order of the last factorisation and its inverse.
+    row_perm: (Vec<usize>, Vec<usize>),
+    lu: SimplicialLu<usize, c64>,
     mem: MemBuffer,
     vals: Vec<c64>,
     /// Numeric factorisations made.
@@ -61,14 +69,14 @@ impl SmallSignal {
         let n = eng.n();
         let col_ptr = eng.pattern.col_ptr.clone();
         let row_idx = eng.pattern.row_idx.clone();
-        let sym = SymbolicSparseColMatRef::new_checked(n, n, &col_ptr, None, &row_idx);
-        let symbolic = factorize_symbolic_lu(sym, Default::default())
-            .map_err(|e| Error::Usage(format!("{what}: symbolic LU failed: {e:?}")))?;
-        let par = Par::Seq;
-        let scratch = symbolic
-            .factorize_numeric_lu_scratch::<c64>(par, Default::default())
-            .or(symbolic.solve_in_place_scratch::<c64>(1, par))
-            .or(symbolic.solve_transpose_in_place_scratch::<c64>(1, par));
+        let col_perm =
+            super::lu::fill_reducing_order(n, &col_ptr, &row_idx, super::lu::Ordering::Amd)
+                .map_err(|e| Error::Usage(format!("{what}: {e}")))?;
+        // Factorisation, and the row permutations of the solves (one column each).
+        let scratch = StackReq::any_of(&[
+            factorize_simplicial_numeric_lu_scratch::<usize, c64>(n, n),
+            faer::perm::permute_rows_in_place_scratch::<usize, c64>(n, 1),
+        ]);
         let vals = vec![c64::new(0.0, 0.0); g.len()];
         Ok(SmallSignal {
             n,
@@ -76,8 +84,9 @@ impl SmallSignal {
             row_idx,
             g,
             c,
-            symbolic,
-            numeric: NumericLu::new(),
+            col_perm,
+            row_perm: (vec![0; n], vec![0; n]),
+            lu: SimplicialLu::new(),
             mem: MemBuffer::new(scratch),
             vals,
             factorizations: 0,
@@ -127,20 +136,21 @@ impl SmallSignal {
             &self.row_idx,
         );
         let a = SparseColMatRef::new(sym, &self.vals);
-        self.symbolic
-            .factorize_numeric_lu(
-                &mut self.numeric,
-                a,
-                Par::Seq,
-                MemStack::new(&mut self.mem),
-                Default::default(),
-            )
-            .map_err(|_| {
-                Error::Usage(format!(
-                    "{what}: the small-signal matrix is singular at f = {f:e} Hz \
+        let col_perm = PermRef::new_checked(&self.col_perm.0, &self.col_perm.1, self.n);
+        factorize_simplicial_numeric_lu(
+            &mut self.row_perm.0,
+            &mut self.row_perm.1,
+            &mut self.lu,
+            a,
+            col_perm,
+            MemStack::new(&mut self.mem),
+        )
+        .map_err(|_| {
+            Error::Usage(format!(
+                "{what}: the small-signal matrix is singular at f = {f:e} Hz \
                      (a floating node, or a loop of voltage sources and inductors)"
-                ))
-            })?;
+            ))
+        })?;
         self.factorizations += 1;
         Ok(())
     }
@@ -148,14 +158,23 @@ impl SmallSignal {
     /// Solve `A x = b` in place with the last factorisation (`transpose`: `Aᵀ x = b`).
     pub fn solve(&mut self, x: &mut [c64], transpose: bool) {
         assert!(self.factorizations > 0, "solve before factor");
-        // `numeric` was produced from `symbolic` by `factor`.
-        let lu = LuRef::new_unchecked(&self.symbolic, &self.numeric);
-        let rhs = MatMut::from_column_major_slice_mut(x, self.n, 1);
+        let n = self.n;
+        let row_perm = PermRef::new_checked(&self.row_perm.0, &self.row_perm.1, n);
+        let col_perm = PermRef::new_checked(&self.col_perm.0, &self.col_perm.1, n);
+        let rhs = MatMut::from_column_major_slice_mut(x, n, 1);
         let stack = MemStack::new(&mut self.mem);
         if transpose {
-            lu.solve_transpose_in_place_with_conj(Conj::No, rhs, Par::Seq, stack);
+            self.lu.solve_transpose_in_place_with_conj(
+                row_perm,
+                col_perm,
+                Conj::No,
+                rhs,
+                Par::Seq,
+                stack,
+            );
         } else {
-            lu.solve_in_place_with_conj(Conj::No, rhs, Par::Seq, stack);
+            self.lu
+                .solve_in_place_with_conj(row_perm, col_perm, Conj::No, rhs, Par::Seq, stack);
         }
     }
 }

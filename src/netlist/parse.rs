@@ -744,7 +744,7 @@ pub fn parse_lines(title: String, lines: Vec<Line>) -> Result<Ast> {
                     format!("unknown dot-command `{h}`"),
                     Some(
                         "supported: .param .func .if .subckt .ends .model .include .lib .ic \
-                         .options .op .dc .tran .ac .noise .tf .save .print .plot .probe .global .temp .end"
+                         .options .op .dc .tran .ac .noise .tf .sens .save .print .plot .probe .global .temp .end"
                             .into(),
                     ),
                 ))
