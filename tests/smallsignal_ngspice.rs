@@ -297,3 +297,36 @@ fn dc_sensitivities_match_ngspice() {
     }
     assert!(n >= 13, "{n}");
 }
+
+#[test]
+fn noise_and_tf_inside_control_print_as_ngspice() {
+    // `noise` (plots noise1 spectra, noise2 totals), `setplot noise1`, `tf` and `print all`
+    // inside `.control`, a resistor with noisy=0: every printed value equals ngspice's
+    // (control_noise.ngspice.print, made by make.sh).
+    let st = std::process::Command::new(env!("CARGO_BIN_EXE_spinspice"))
+        .arg("-b")
+        .arg(dir().join("control_noise.sp"))
+        .output()
+        .unwrap();
+    assert!(
+        st.status.success(),
+        "{}",
+        String::from_utf8_lossy(&st.stderr)
+    );
+    let mut ours: Vec<String> = String::from_utf8_lossy(&st.stdout)
+        .lines()
+        .filter(|l| l.contains(" = "))
+        .map(str::to_string)
+        .collect();
+    let mut theirs: Vec<String> =
+        std::fs::read_to_string(dir().join("control_noise.ngspice.print"))
+            .unwrap()
+            .lines()
+            .map(str::to_string)
+            .collect();
+    assert_eq!(theirs.len(), 8);
+    // `print all` lists the `.tf` vectors in a different order.
+    ours.sort();
+    theirs.sort();
+    assert_eq!(ours, theirs);
+}

@@ -521,8 +521,15 @@ impl<'a> Session<'a> {
                     self.analysis(c, a)?;
                 }
             }
-            "ac" | "noise" | "pz" | "sp" | "disto" | "tf" | "sens" | "pss" | "fourier" | "spec"
-            | "fft" => {
+            "noise" => {
+                let a = noise_args(c, &rest)?;
+                self.analysis(c, a)?
+            }
+            "tf" => {
+                let a = tf_args(c, &rest)?;
+                self.analysis(c, a)?
+            }
+            "ac" | "pz" | "sp" | "disto" | "sens" | "pss" | "fourier" | "spec" | "fft" => {
                 return Err(Error::at(
                     c.span.clone(),
                     format!("`{w}` is not supported yet"),
@@ -688,6 +695,77 @@ pub(super) fn primary_slot(args: &[Arg]) -> Option<usize> {
         }
     }
     args.iter().position(|a| matches!(a, Arg::Num(_)))
+}
+
+/// `v(node)`, `v(node,ref)` or `i(vsource)` as written in a control command.
+fn out_var_word(c: &Cmd, cmd: &str, w: &str) -> Result<crate::elab::OutVar> {
+    use crate::elab::OutVar;
+    let l = w.to_ascii_lowercase();
+    let inner = |p: &str| l.strip_prefix(p).and_then(|r| r.strip_suffix(')'));
+    if let Some(a) = inner("v(") {
+        return Ok(match a.split_once(',') {
+            Some((a, b)) => OutVar::Voltage(a.trim().into(), Some(b.trim().into())),
+            None => OutVar::Voltage(a.trim().into(), None),
+        });
+    }
+    if let Some(v) = inner("i(") {
+        return Ok(OutVar::Current(v.trim().into()));
+    }
+    Err(err(
+        &c.span,
+        cmd,
+        format!("expected an output `v(node[,ref])` or `i(vsource)`, found `{w}`"),
+    ))
+}
+
+/// `noise v(out[,ref]) src dec|oct|lin N fstart fstop [pts]`.
+pub(super) fn noise_args(c: &Cmd, rest: &str) -> Result<Analysis> {
+    use crate::elab::{AcSpacing, AcSweep, NoiseSpec};
+    let usage = "expected `noise v(out[,ref]) src dec|oct|lin N fstart fstop [pts]`";
+    // `v(a, b)` may carry a blank after the comma: rejoin it.
+    let text = rest.replace(", ", ",");
+    let ws = words(&text);
+    if !(6..=7).contains(&ws.len()) {
+        return Err(err(&c.span, "noise", usage));
+    }
+    let output = out_var_word(c, "noise", &ws[0])?;
+    let spacing = match ws[2].to_ascii_lowercase().as_str() {
+        "dec" => AcSpacing::Dec,
+        "oct" => AcSpacing::Oct,
+        "lin" => AcSpacing::Lin,
+        _ => return Err(err(&c.span, "noise", usage)),
+    };
+    let nums: Vec<f64> = ws[3..]
+        .iter()
+        .map(|w| num(&c.span, "noise", w))
+        .collect::<Result<_>>()?;
+    if nums[0] < 1.0 || nums[1] <= 0.0 || nums[2] < nums[1] {
+        return Err(err(&c.span, "noise", usage));
+    }
+    Ok(Analysis::Noise(NoiseSpec {
+        output,
+        source: ws[1].to_ascii_lowercase(),
+        sweep: AcSweep {
+            spacing,
+            points: nums[0].round() as usize,
+            fstart: nums[1],
+            fstop: nums[2],
+        },
+        pts_per_summary: nums.get(3).filter(|p| **p >= 1.0).map(|p| *p as usize),
+    }))
+}
+
+/// `tf outvar insrc`.
+pub(super) fn tf_args(c: &Cmd, rest: &str) -> Result<Analysis> {
+    let text = rest.replace(", ", ",");
+    let ws = words(&text);
+    let [out, src] = ws.as_slice() else {
+        return Err(err(&c.span, "tf", "expected `tf outvar insrc`"));
+    };
+    Ok(Analysis::Tf(crate::elab::TfSpec {
+        output: out_var_word(c, "tf", out)?,
+        source: src.to_ascii_lowercase(),
+    }))
 }
 
 pub(super) fn tran_args(c: &Cmd, rest: &str) -> Result<Analysis> {

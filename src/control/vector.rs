@@ -75,7 +75,16 @@ impl Plot {
     pub fn from_waves(name: &str, w: &Waveforms) -> Plot {
         let mut p = Plot::empty(name, &w.plotname, &w.title);
         let op = w.plotname == "Operating Point";
-        if !op && !w.scale.name.is_empty() {
+        // One-point plots whose first vector stands as their scale (`.tf`, `.sens`,
+        // `.noise`'s totals): ngspice gives them no scale, every vector is data.
+        let scaleless = matches!(
+            w.plotname.as_str(),
+            "Transfer Function" | "Sensitivity Analysis" | crate::wave::NOISE_INTEGRATED_PLOT
+        );
+        if scaleless {
+            p.vecs
+                .push(Vector::new(w.scale.name.clone(), w.scale.values.clone()));
+        } else if !op && !w.scale.name.is_empty() {
             p.scale = Some(w.scale.name.clone());
             p.vecs
                 .push(Vector::new(w.scale.name.clone(), w.scale.values.clone()));

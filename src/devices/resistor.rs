@@ -67,6 +67,13 @@ pub static PARAMS: &[ParamSpec] = &[
         f64::NAN,
         "resistance in small-signal analyses (default: r)",
     ),
+    p(
+        "noisy",
+        &["noise"],
+        "1",
+        1.0,
+        "0: a noiseless resistor in `.noise` (ngspice's noisy=0)",
+    ),
 ];
 
 const USAGE: &str = "rname n+ n- value";
@@ -80,6 +87,8 @@ pub struct Resistor {
     g: f64,
     /// Conductance in small-signal analyses (`ac=`).
     g_ac: f64,
+    /// Thermal noise in `.noise` (`noisy=0` turns it off).
+    noisy: bool,
     s: [Slot; 4],
 }
 
@@ -92,6 +101,7 @@ impl Resistor {
             b,
             g: 1.0 / r,
             g_ac: 1.0 / r,
+            noisy: true,
             s: [Slot::NONE; 4],
         }
     }
@@ -118,6 +128,7 @@ pub fn build(inst: &Instance, flat: &Flat) -> crate::Result<Box<dyn Device>> {
         ));
     }
     let mut res = Resistor::new(&inst.name, node(inst.nodes[0]), node(inst.nodes[1]), r);
+    res.noisy = v.get(6) != 0.0;
     if v.given[5] {
         let r_ac = v.get(5) * factor;
         if r_ac == 0.0 || !r_ac.is_finite() {
@@ -143,7 +154,11 @@ impl Device for Resistor {
     /// `onoise_<r>_1overf`) and zero, since resistors carry no KF here.
     fn noise(&self, _x: &[f64], temp: f64, out: &mut Vec<super::NoiseSource>) {
         use super::nlutil::BOLTZ;
-        let white = 4.0 * BOLTZ * temp * self.g.abs();
+        let white = if self.noisy {
+            4.0 * BOLTZ * temp * self.g.abs()
+        } else {
+            0.0
+        };
         out.push(super::NoiseSource::white("thermal", self.a, self.b, white));
         out.push(super::NoiseSource::white("1overf", self.a, self.b, 0.0));
     }
