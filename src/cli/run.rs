@@ -51,19 +51,7 @@ pub fn run(a: &RunArgs) -> spinspice::Result<()> {
     let spikes = circuit.spike_signals();
     let results = circuit.run_all(progress)?;
 
-    let stem = a
-        .file
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "out".into());
-    let dir = match &a.out {
-        Some(d) => d.clone(),
-        None => a
-            .file
-            .parent()
-            .unwrap_or_else(|| Path::new("."))
-            .join(format!("{stem}.out")),
-    };
+    let (stem, dir) = output_dir(a);
     // Default outputs go to the directory unless --raw/--csv name the outputs (then only
     // those are written, and no `FILE.out/` appears beside ngspice's `FILE.out` logs),
     // or -o names the directory.
@@ -158,6 +146,24 @@ pub fn run(a: &RunArgs) -> spinspice::Result<()> {
 
 /// `summary.json`: per analysis its statistics, and every measure (`null` when it failed,
 /// with the reason under `"failed"`).
+/// The input's stem and the output directory: `-o DIR`, or `<stem>.out/` beside the input.
+fn output_dir(a: &RunArgs) -> (String, std::path::PathBuf) {
+    let stem = a
+        .file
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "out".into());
+    let dir = match &a.out {
+        Some(d) => d.clone(),
+        None => a
+            .file
+            .parent()
+            .unwrap_or_else(|| Path::new("."))
+            .join(format!("{stem}.out")),
+    };
+    (stem, dir)
+}
+
 /// `run FILE --monte-carlo N [--seed S]`: N seeded instances; the per-run values, their
 /// statistics and histograms go to the output directory, the statistics to stdout.
 fn monte_carlo(a: &RunArgs, opts: &RunOptions, n: usize) -> spinspice::Result<()> {
@@ -174,19 +180,7 @@ fn monte_carlo(a: &RunArgs, opts: &RunOptions, n: usize) -> spinspice::Result<()
     }
     let runs = montecarlo::monte_carlo(&a.file, opts, n, a.seed)?;
     let stats = montecarlo::summary(&runs);
-    let stem = a
-        .file
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "out".into());
-    let dir = match &a.out {
-        Some(d) => d.clone(),
-        None => a
-            .file
-            .parent()
-            .unwrap_or_else(|| Path::new("."))
-            .join(format!("{stem}.out")),
-    };
+    let (_, dir) = output_dir(a);
     std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
     let written = montecarlo::write_outputs(&dir, &runs, &stats)?;
     let failed = runs.iter().filter(|r| r.error.is_some()).count();

@@ -90,39 +90,15 @@ pub static MODEL_PARAMS: &[ParamSpec] = &[
         100.0,
         "temperature exponent of IS",
     ),
-    spec(
-        "tnom",
-        &["tref"],
-        "degC",
-        f64::NAN,
-        -273.0,
-        1000.0,
-        "temperature the parameters were measured at (default .options tnom, 27)",
-    ),
+    nlutil::TNOM_SPEC,
 ];
 
 /// Diode instance parameters.
 pub static INSTANCE_PARAMS: &[ParamSpec] = &[
     spec("area", &[], "1", 1.0, 0.0, INF, "area factor"),
     spec("m", &[], "1", 1.0, 0.0, INF, "parallel multiplier"),
-    spec(
-        "temp",
-        &[],
-        "degC",
-        f64::NAN,
-        -273.0,
-        1000.0,
-        "instance temperature (default: the circuit's)",
-    ),
-    spec(
-        "dtemp",
-        &[],
-        "degC",
-        f64::NAN,
-        -1000.0,
-        1000.0,
-        "offset from the circuit temperature",
-    ),
+    nlutil::TEMP_SPEC,
+    nlutil::DTEMP_SPEC,
 ];
 
 /// Evaluated diode model at the nominal temperature (area already applied).

@@ -164,6 +164,37 @@ pub fn instance_values(table: &[ParamSpec], inst: &Instance, what: &str) -> Resu
     param::resolve(table, &inst.params, &format!("{what} {}", inst.name))
 }
 
+/// A model card's `tnom` (°C; NaN: the circuit's `.options tnom`), read by [`Temps::of`].
+pub const TNOM_SPEC: ParamSpec = spec(
+    "tnom",
+    &["tref"],
+    "degC",
+    f64::NAN,
+    -273.0,
+    1000.0,
+    "temperature the parameters were measured at (default .options tnom, 27)",
+);
+/// An instance's `temp` (°C; NaN: the circuit's), read by [`Temps::of`].
+pub const TEMP_SPEC: ParamSpec = spec(
+    "temp",
+    &[],
+    "degC",
+    f64::NAN,
+    -273.0,
+    1000.0,
+    "instance temperature (default: the circuit's)",
+);
+/// An instance's `dtemp` (°C offset from the circuit temperature).
+pub const DTEMP_SPEC: ParamSpec = spec(
+    "dtemp",
+    &[],
+    "degC",
+    f64::NAN,
+    -1000.0,
+    1000.0,
+    "offset from the circuit temperature",
+);
+
 /// Shorthand to declare a [`ParamSpec`].
 pub const fn spec(
     name: &'static str,

@@ -336,21 +336,23 @@ fn compare_points(
             };
         };
         let allowed = floor + tol.rel * want.abs();
-        let err = (got - want).abs();
-        let ratio = if err.is_nan() {
-            f64::INFINITY
-        } else {
-            err / allowed
-        };
-        if ratio > worst_ratio {
-            worst_ratio = ratio;
-            d.worst = if err.is_nan() { f64::INFINITY } else { err };
-            d.allowed = allowed;
-            d.at = x;
-        }
+        note_worst(&mut d, &mut worst_ratio, (got - want).abs(), allowed, x);
     }
     d.ok = worst_ratio <= 1.0;
     d
+}
+
+/// Keep in `d` the point furthest outside its tolerance so far (`worst_ratio` is its
+/// error over what was allowed; a NaN error counts as infinitely far).
+fn note_worst(d: &mut VectorDiff, worst_ratio: &mut f64, err: f64, allowed: f64, at: f64) {
+    let err = if err.is_nan() { f64::INFINITY } else { err };
+    let ratio = err / allowed;
+    if ratio > *worst_ratio {
+        *worst_ratio = ratio;
+        d.worst = err;
+        d.allowed = allowed;
+        d.at = at;
+    }
 }
 
 fn compare_complex(
@@ -383,17 +385,7 @@ fn compare_complex(
     for (k, &x) in rx.iter().enumerate() {
         let err = (o.values[k] - r.values[k]).hypot(im(o, k) - im(r, k));
         let allowed = floor + tol.rel * r.magnitude(k);
-        let ratio = if err.is_nan() {
-            f64::INFINITY
-        } else {
-            err / allowed
-        };
-        if ratio > worst_ratio {
-            worst_ratio = ratio;
-            d.worst = if err.is_nan() { f64::INFINITY } else { err };
-            d.allowed = allowed;
-            d.at = x;
-        }
+        note_worst(&mut d, &mut worst_ratio, err, allowed, x);
     }
     d.ok = worst_ratio <= 1.0;
     d

@@ -202,15 +202,7 @@ pub static MODEL_PARAMS: &[ParamSpec] = &[
         10.0,
         "flicker noise current exponent",
     ),
-    spec(
-        "tnom",
-        &["tref"],
-        "degC",
-        f64::NAN,
-        -273.0,
-        1000.0,
-        "temperature the parameters were measured at (default .options tnom, 27)",
-    ),
+    nlutil::TNOM_SPEC,
 ];
 
 /// Level-1 instance parameters.
@@ -222,24 +214,8 @@ pub static INSTANCE_PARAMS: &[ParamSpec] = &[
     spec("pd", &[], "m", 0.0, 0.0, INF, "drain junction perimeter"),
     spec("ps", &[], "m", 0.0, 0.0, INF, "source junction perimeter"),
     spec("m", &[], "1", 1.0, 1e-6, INF, "parallel multiplier"),
-    spec(
-        "temp",
-        &[],
-        "degC",
-        f64::NAN,
-        -273.0,
-        1000.0,
-        "instance temperature (default: the circuit's)",
-    ),
-    spec(
-        "dtemp",
-        &[],
-        "degC",
-        f64::NAN,
-        -1000.0,
-        1000.0,
-        "offset from the circuit temperature",
-    ),
+    nlutil::TEMP_SPEC,
+    nlutil::DTEMP_SPEC,
 ];
 
 /// One bulk junction (drain or source side), evaluated for an instance.
